@@ -1,0 +1,65 @@
+# autodet: the commands a user and CI need. `make demo` and `make test` work on a fresh
+# Debian 12 machine: they install the packages they need first (as root, or through sudo).
+
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+DEMO_DIR ?= demo-out
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian 12 packages autodet builds and tests with.
+DEB_PACKAGES := build-essential cmake ccache pkg-config git \
+  libtorch-dev libopenblas0-openmp libopencv-dev nlohmann-json3-dev libyaml-cpp-dev \
+  libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpugixml-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler \
+  python3-torch python3-torchvision python3-optuna python3-numpy
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+
+export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
+export CCACHE_MAXSIZE ?= 5G
+
+.PHONY: all deps build test demo bench fuzz clean
+
+all: build
+
+# Idempotent: installs only what is missing, so a second run costs a dpkg query.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "all build and test packages are installed"; fi
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target autodet
+
+test: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target autodet autodet_tests
+	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+# The main job on the embedded default data (grows with training, evaluation, prediction).
+demo: build
+	rm -rf $(DEMO_DIR)
+	$(BUILD_DIR)/autodet data synth --out $(DEMO_DIR)/synth --seed 1
+	$(BUILD_DIR)/autodet data validate $(DEMO_DIR)/synth
+	$(BUILD_DIR)/autodet data stats $(DEMO_DIR)/synth
+
+bench: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+	bench/run.sh $(BUILD_DIR)
+
+# Coverage-guided fuzzing of the readers (clang + libFuzzer); not part of CI.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@missing=$$(for p in $(FUZZ_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DAUTODET_FUZZ=ON -DAUTODET_TORCH=OFF \
+	  -DAUTODET_TESTS=OFF -DAUTODET_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_jsonl fuzz_coco fuzz_voc fuzz_yolo fuzz_csv
+	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD_DIR) build-fuzz $(DEMO_DIR)

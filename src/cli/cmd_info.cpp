@@ -1,0 +1,24 @@
+// `autodet info`: versions, threads and devices of this build.
+#include "cli/command.h"
+#include "core/log.h"
+#ifdef AUTODET_HAVE_TORCH
+#include "models/device.h"
+#endif
+
+namespace autodet::cli {
+namespace {
+
+CommandRegistrar reg(90, [](CLI::App& root) {
+  auto* cmd = root.add_subcommand("info", "Show the build: versions, threads, devices");
+  cmd->callback([] {
+    log::out() << "autodet 0.1.0\n";
+#ifdef AUTODET_HAVE_TORCH
+    log::out() << torch_runtime_summary() << "\n";
+#else
+    log::out() << "built without libtorch\n";
+#endif
+  });
+});
+
+}  // namespace
+}  // namespace autodet::cli

@@ -1,0 +1,28 @@
+#pragma once
+// Options every command that reads a dataset shares: --format, --image-root, --images,
+// --max-image-pixels; and printing of a diagnostics report.
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/diagnostics.h"
+#include "data/load.h"
+
+namespace autodet::cli {
+
+struct DataArgs {
+  std::string format = "auto";
+  std::vector<std::string> image_roots;  // "DIR" or "PREFIX=DIR"
+  std::string images_dir;
+  std::int64_t max_image_pixels = kDefaultMaxImagePixels;
+
+  void add_to(CLI::App& cmd, bool with_format = true);
+  ReadOptions read_options(ImageCheck check) const;
+  DataFormat data_format() const { return parse_format(format); }
+};
+
+// Prints up to `limit` diagnostics to stderr, then a count of the rest.
+void print_diagnostics(const Diagnostics& diag, std::size_t limit = 200);
+
+}  // namespace autodet::cli

@@ -1,0 +1,52 @@
+#include "data/image_probe.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/image_io.h"
+
+namespace autodet {
+
+bool settle_image(ImageRecord& rec, int declared_w, int declared_h, const ReadOptions& opts, const Location& where,
+                  Diagnostics& diag) {
+  if (opts.image_check == ImageCheck::None && declared_w > 0 && declared_h > 0) {
+    rec.width = declared_w;
+    rec.height = declared_h;
+    if (rec.format.empty()) rec.format = extension(rec.path);
+    return true;
+  }
+  Location w = where;
+  w.field = "image";
+  if (!fs_exists(rec.path)) {
+    diag.error("missing_image", w, "image file '" + rec.path + "' does not exist");
+    return false;
+  }
+  ImageInfo info;
+  try {
+    info = probe_image(rec.path);
+    if (std::int64_t(info.width) * info.height > opts.max_image_pixels) {
+      diag.error("image_too_large", w,
+                 fmt::format("image '{}' is {}x{} pixels, over the limit of {} (raise --max-image-pixels if real)",
+                             rec.path, info.width, info.height, opts.max_image_pixels));
+      return false;
+    }
+    if (opts.image_check == ImageCheck::Decode) decode_image(rec.path, opts.max_image_pixels);
+  } catch (const Error& e) {
+    diag.error("corrupt_image", w, std::string("unreadable image: ") + e.what());
+    return false;
+  }
+  if (declared_w > 0 && declared_h > 0 && (declared_w != info.width || declared_h != info.height)) {
+    Location d = where;
+    d.field = "image_details";
+    diag.warn("size_mismatch", d,
+              fmt::format("annotation says {}x{} but '{}' is {}x{}; the file's size is used", declared_w, declared_h,
+                          rec.path, info.width, info.height));
+  }
+  rec.width = info.width;
+  rec.height = info.height;
+  rec.format = info.format;
+  return true;
+}
+
+}  // namespace autodet
