@@ -54,3 +54,15 @@ std::string read_text(const std::string& path) {
 }
 
 }  // namespace autodet::testing
+
+#include <opencv2/imgcodecs.hpp>
+
+namespace autodet::testing {
+void make_image(const std::string& path, int w, int h) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  cv::Mat m(h, w, CV_8UC3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) m.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x * 255 / w), uchar(y * 255 / h), 128);
+  if (!cv::imwrite(path, m)) throw std::runtime_error("cannot write test image " + path);
+}
+}  // namespace autodet::testing

@@ -34,3 +34,8 @@ void write_text(const std::string& path, const std::string& text);
 std::string read_text(const std::string& path);
 
 }  // namespace autodet::testing
+
+namespace autodet::testing {
+// Writes a w x h image (a gradient, so JPEG and PNG encoders have something to do).
+void make_image(const std::string& path, int w, int h);
+}  // namespace autodet::testing
