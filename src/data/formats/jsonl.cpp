@@ -1,11 +1,14 @@
 #include "data/formats/jsonl.h"
 
 #include <charconv>
+#include <cstring>
+#include <optional>
 #include <cmath>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "core/fs.h"
 #include "data/box_check.h"
@@ -15,33 +18,60 @@
 namespace autodet {
 namespace {
 
-using json = nlohmann::json;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
 
-// R1.6: numbers, or strings float() accepts.
-bool to_number(const json& v, double& out) {
-  if (v.is_number()) {
-    out = v.get<double>();
+std::string type_name(const element& v) {
+  switch (v.type()) {
+    case element_type::ARRAY: return "a list";
+    case element_type::OBJECT: return "an object";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+    default: return "a number";
+  }
+}
+
+bool is_number(const element& v) {
+  auto t = v.type();
+  return t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
+}
+
+double number(const element& v) {
+  switch (v.type()) {
+    case element_type::INT64: return double(int64_t(v));
+    case element_type::UINT64: return double(uint64_t(v));
+    default: return double(v);
+  }
+}
+
+// R1.6: numbers, or strings Python's float() accepts.
+bool to_number(const element& v, double& out) {
+  if (is_number(v)) {
+    out = number(v);
     return true;
   }
-  if (v.is_string()) {
-    std::string s = v.get<std::string>();
+  if (v.type() == element_type::STRING) {
+    std::string_view s = v.get_string().value_unsafe();
     std::size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
-    if (a == std::string::npos) return false;
+    if (a == std::string_view::npos) return false;
     s = s.substr(a, b - a + 1);
-    if (!s.empty() && s[0] == '+') s.erase(0, 1);
+    if (!s.empty() && s[0] == '+') s.remove_prefix(1);
     auto r = std::from_chars(s.data(), s.data() + s.size(), out);
     return r.ec == std::errc() && r.ptr == s.data() + s.size();
   }
   return false;
 }
 
-// "499", 499 or "499px" -> 499; 0 when absent or unreadable.
-int to_size(const json& v) {
-  if (v.is_number_integer() && v.get<long long>() > 0 && v.get<long long>() < (1LL << 31)) return int(v.get<long long>());
-  if (v.is_number_float() && v.get<double>() >= 1 && v.get<double>() < 2147483647.0) return int(v.get<double>());
-  if (v.is_string()) {
-    std::string s = v.get<std::string>();
-    if (s.size() > 2 && s.compare(s.size() - 2, 2, "px") == 0) s.resize(s.size() - 2);
+// "499", 499 or "499px" -> 499; -1 when unreadable.
+int to_size(const element& v) {
+  if (is_number(v)) {
+    double d = number(v);
+    return d >= 1 && d < 2147483647.0 ? int(d) : -1;
+  }
+  if (v.type() == element_type::STRING) {
+    std::string_view s = v.get_string().value_unsafe();
+    if (s.size() > 2 && s.substr(s.size() - 2) == "px") s.remove_suffix(2);
     int out = 0;
     auto r = std::from_chars(s.data(), s.data() + s.size(), out);
     if (r.ec == std::errc() && r.ptr == s.data() + s.size() && out > 0) return out;
@@ -50,153 +80,186 @@ int to_size(const json& v) {
 }
 
 // R1.8 (newer runtime): crowd iff "true", "True", "1" or 1; JSON true also counts.
-bool parse_crowd(const json& v, const Location& where, Diagnostics& diag) {
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number_integer()) {
-    long long i = v.get<long long>();
-    if (i != 0 && i != 1) diag.warn("bad_iscrowd", where, fmt::format("isCrowd {} is neither 0 nor 1; read as not crowd", i));
-    return i == 1;
+bool parse_crowd(const element& v, const Location& where, Diagnostics& diag) {
+  switch (v.type()) {
+    case element_type::BOOL: return bool(v);
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: {
+      double d = number(v);
+      if (d != 0 && d != 1) diag.warn("bad_iscrowd", where, fmt::format("isCrowd {} is neither 0 nor 1; read as not crowd", num(d)));
+      return d == 1;
+    }
+    case element_type::STRING: {
+      std::string_view s = v.get_string().value_unsafe();
+      if (s == "true" || s == "True" || s == "1") return true;
+      if (!(s == "false" || s == "False" || s == "0" || s.empty()))
+        diag.warn("bad_iscrowd", where, "isCrowd '" + std::string(s) + "' is not true/false/0/1; read as not crowd");
+      return false;
+    }
+    case element_type::NULL_VALUE: return false;
+    default:
+      diag.warn("bad_iscrowd", where, "isCrowd of type " + type_name(v) + " read as not crowd");
+      return false;
   }
-  if (v.is_number_float()) return v.get<double>() == 1.0;
-  if (v.is_string()) {
-    const std::string s = v.get<std::string>();
-    if (s == "true" || s == "True" || s == "1") return true;
-    if (!(s == "false" || s == "False" || s == "0" || s.empty()))
-      diag.warn("bad_iscrowd", where, "isCrowd '" + s + "' is not true/false/0/1; read as not crowd");
-    return false;
-  }
-  if (!v.is_null()) diag.warn("bad_iscrowd", where, "isCrowd of type " + std::string(v.type_name()) + " read as not crowd");
-  return false;
 }
 
 struct RawBox {
   double v[4];
   std::string label;
   bool crowd;
-  Location where;
+  std::size_t index;
 };
+
+enum Key { kLabel, kTopX, kTopY, kBottomX, kBottomY, kIsCrowd, kOther };
+
+Key box_key(std::string_view k) {
+  if (k == "label") return kLabel;
+  if (k == "topX") return kTopX;
+  if (k == "topY") return kTopY;
+  if (k == "bottomX") return kBottomX;
+  if (k == "bottomY") return kBottomY;
+  if (k == "isCrowd") return kIsCrowd;
+  return kOther;
+}
 
 }  // namespace
 
-Dataset read_jsonl_text(const std::string& text, const std::string& file_label, const std::string& base_dir,
+Dataset read_jsonl_text(const std::string& text_in, const std::string& file_label, const std::string& base_dir,
                         const ReadOptions& opts, Diagnostics& diag) {
+  static const char* coord_keys[4] = {"topX", "topY", "bottomX", "bottomY"};
+  // simdjson reads up to SIMDJSON_PADDING bytes past a document: keep the text in a padded buffer.
+  const simdjson::padded_string text(text_in);
+  simdjson::dom::parser parser;
   Dataset ds;
   std::unordered_map<std::string, long> seen;  // resolved path -> line
-  std::size_t pos = 0;
+  std::size_t pos = text_in.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // UTF-8 byte order mark
   long line_no = 0;
-  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;  // UTF-8 byte order mark
-  static const char* coord_keys[4] = {"topX", "topY", "bottomX", "bottomY"};
+  std::vector<RawBox> raw;
   while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
+    const char* data = text.data();
+    const char* nl = static_cast<const char*>(std::memchr(data + pos, '\n', text.size() - pos));
+    std::size_t end = nl ? std::size_t(nl - data) : text.size();
+    std::size_t len = end - pos;
+    const std::size_t start = pos;
     pos = end + 1;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (len && data[start + len - 1] == '\r') --len;
+    std::string_view line(data + start, len);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     Location where{file_label, line_no, "", ""};
 
-    json j;
-    try {
-      j = json::parse(line.begin(), line.end());
-    } catch (const json::parse_error& e) {
-      std::string msg = fmt::format("not valid JSON (byte {}): {}", e.byte, e.what());
+    element j;
+    if (auto err = parser.parse(data + start, len, false).get(j)) {
+      std::string msg = std::string("not valid JSON: ") + simdjson::error_message(err);
       if (opts.drop_invalid_lines)
         diag.warn("invalid_line", where, msg + "; line dropped (invalid_lines: drop)");
       else
         diag.error("invalid_line", where, msg);
       continue;
     }
-    if (!j.is_object()) {
-      diag.error("wrong_type", where, std::string("a line must be a JSON object, got ") + j.type_name());
+    simdjson::dom::object obj;
+    if (j.get_object().get(obj)) {
+      diag.error("wrong_type", where, "a line must be a JSON object, got " + type_name(j));
       continue;
     }
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (it.key() != "image_url" && it.key() != "image_details" && it.key() != "label")
-        diag.warn("unknown_key", Location{file_label, line_no, "", it.key()}, "unknown key ignored");
-
-    auto url_it = j.find("image_url");
-    if (url_it == j.end() || !url_it->is_string()) {
-      diag.error(url_it == j.end() ? "incomplete_record" : "wrong_type", Location{file_label, line_no, "", "image_url"},
-                 url_it == j.end() ? "required key 'image_url' is missing" : "image_url must be a string");
+    element url_el, details_el, label_el;
+    bool has_url = false, has_details = false, has_label = false;
+    for (auto field : obj) {
+      if (field.key == "image_url") { url_el = field.value; has_url = true; }
+      else if (field.key == "image_details") { details_el = field.value; has_details = true; }
+      else if (field.key == "label") { label_el = field.value; has_label = true; }
+      else diag.warn("unknown_key", Location{file_label, line_no, "", std::string(field.key)}, "unknown key ignored");
+    }
+    if (!has_url || url_el.type() != element_type::STRING) {
+      diag.error(has_url ? "wrong_type" : "incomplete_record", Location{file_label, line_no, "", "image_url"},
+                 has_url ? "image_url must be a string" : "required key 'image_url' is missing");
       continue;
     }
     ImageRecord rec;
-    rec.url = url_it->get<std::string>();
+    rec.url = std::string(url_el.get_string().value_unsafe());
     rec.source = SourceRef{file_label, line_no, ""};
 
     int dw = 0, dh = 0;
-    if (auto d = j.find("image_details"); d != j.end() && !d->is_null()) {
-      Location dl{file_label, line_no, "", "image_details"};
-      if (!d->is_object()) {
-        diag.warn("wrong_type", dl, "image_details must be an object; ignored");
+    if (has_details && details_el.type() != element_type::NULL_VALUE) {
+      simdjson::dom::object d;
+      if (details_el.get_object().get(d)) {
+        diag.warn("wrong_type", Location{file_label, line_no, "", "image_details"}, "image_details must be an object; ignored");
       } else {
-        for (auto it = d->begin(); it != d->end(); ++it) {
-          Location fl{file_label, line_no, "image_details", it.key()};
-          if (it.key() == "format") {
-            if (it->is_string()) rec.format = it->get<std::string>();
-            else diag.warn("wrong_type", fl, "format must be a string; ignored");
-          } else if (it.key() == "width" || it.key() == "height") {
-            int s = to_size(*it);
-            if (s < 0) diag.warn("wrong_type", fl, "must be a positive integer or \"<n>px\"; ignored");
-            else (it.key() == "width" ? dw : dh) = s;
+        for (auto f : d) {
+          if (f.key == "format") {
+            if (f.value.type() == element_type::STRING) rec.format = std::string(f.value.get_string().value_unsafe());
+            else diag.warn("wrong_type", Location{file_label, line_no, "image_details", "format"}, "format must be a string; ignored");
+          } else if (f.key == "width" || f.key == "height") {
+            int s = to_size(f.value);
+            if (s < 0)
+              diag.warn("wrong_type", Location{file_label, line_no, "image_details", std::string(f.key)},
+                        "must be a positive integer or \"<n>px\"; ignored");
+            else
+              (f.key == "width" ? dw : dh) = s;
           } else {
-            diag.warn("unknown_key", fl, "unknown key ignored");
+            diag.warn("unknown_key", Location{file_label, line_no, "image_details", std::string(f.key)}, "unknown key ignored");
           }
         }
       }
     }
 
-    auto lab = j.find("label");
-    if (lab == j.end()) {
+    if (!has_label) {
       diag.error("incomplete_record", Location{file_label, line_no, "", "label"}, "required key 'label' is missing");
       continue;
     }
-    if (!lab->is_array()) {
-      diag.error("wrong_type", Location{file_label, line_no, "", "label"},
-                 std::string("label must be a list of boxes, got ") + lab->type_name());
+    simdjson::dom::array labels;
+    if (label_el.get_array().get(labels)) {
+      diag.error("wrong_type", Location{file_label, line_no, "", "label"}, "label must be a list of boxes, got " + type_name(label_el));
       continue;
     }
-    std::vector<RawBox> raw;
-    for (std::size_t i = 0; i < lab->size(); ++i) {
-      const json& b = (*lab)[i];
-      Location bl{file_label, line_no, fmt::format("label[{}]", i), ""};
-      if (!b.is_object()) {
-        diag.error("wrong_type", bl, std::string("a box must be an object, got ") + b.type_name());
+    raw.clear();
+    std::size_t i = 0;
+    for (element b : labels) {
+      const std::size_t idx = i++;
+      auto box_loc = [&](const std::string& field) { return Location{file_label, line_no, fmt::format("label[{}]", idx), field}; };
+      simdjson::dom::object bo;
+      if (b.get_object().get(bo)) {
+        diag.error("wrong_type", box_loc(""), "a box must be an object, got " + type_name(b));
         continue;
       }
-      RawBox r{{0, 0, 0, 0}, "", false, bl};
-      bool ok = true;
+      element vals[6];
+      bool have[6] = {false, false, false, false, false, false};
+      for (auto f : bo) {
+        Key k = box_key(f.key);
+        if (k == kOther) {
+          diag.warn("unknown_key", box_loc(std::string(f.key)), "unknown key ignored");
+          continue;
+        }
+        vals[k] = f.value;
+        have[k] = true;
+      }
       std::string missing;
-      for (const char* k : {"label", "topX", "topY", "bottomX", "bottomY"})
-        if (!b.contains(k)) missing += (missing.empty() ? "" : ", ") + std::string(k);
+      static const char* names[5] = {"label", "topX", "topY", "bottomX", "bottomY"};
+      for (int k = 0; k < 5; ++k)
+        if (!have[k]) missing += (missing.empty() ? "" : ", ") + std::string(names[k]);
       if (!missing.empty()) {
-        diag.error("incomplete_record", bl, "incomplete record: missing " + missing + "; box dropped");
+        diag.error("incomplete_record", box_loc(""), "incomplete record: missing " + missing + "; box dropped");
         continue;
       }
-      for (auto it = b.begin(); it != b.end(); ++it) {
-        const std::string& k = it.key();
-        if (k != "label" && k != "topX" && k != "topY" && k != "bottomX" && k != "bottomY" && k != "isCrowd")
-          diag.warn("unknown_key", Location{file_label, line_no, bl.element, k}, "unknown key ignored");
-      }
-      const json& lv = b["label"];
-      if (!lv.is_string() || lv.get<std::string>().empty()) {
-        diag.error("wrong_type", Location{file_label, line_no, bl.element, "label"},
-                   lv.is_string() ? "class name is empty; box dropped"
-                                  : std::string("class name must be a string, got ") + lv.type_name() + "; box dropped");
+      if (vals[kLabel].type() != element_type::STRING || vals[kLabel].get_string().value_unsafe().empty()) {
+        diag.error("wrong_type", box_loc("label"),
+                   vals[kLabel].type() == element_type::STRING
+                       ? "class name is empty; box dropped"
+                       : "class name must be a string, got " + type_name(vals[kLabel]) + "; box dropped");
         continue;
       }
-      r.label = lv.get<std::string>();
+      RawBox r{{0, 0, 0, 0}, std::string(vals[kLabel].get_string().value_unsafe()), false, idx};
+      bool ok = true;
       for (int c = 0; c < 4 && ok; ++c) {
-        if (!to_number(b[coord_keys[c]], r.v[c])) {
-          diag.error("wrong_type", Location{file_label, line_no, bl.element, coord_keys[c]},
-                     "coordinate " + b[coord_keys[c]].dump() + " is not a number; box dropped");
+        if (!to_number(vals[kTopX + c], r.v[c])) {
+          diag.error("wrong_type", box_loc(coord_keys[c]),
+                     "coordinate " + simdjson::minify(vals[kTopX + c]) + " is not a number; box dropped");
           ok = false;
         }
       }
       if (!ok) continue;
-      if (auto c = b.find("isCrowd"); c != b.end())
-        r.crowd = parse_crowd(*c, Location{file_label, line_no, bl.element, "isCrowd"}, diag);
+      if (have[kIsCrowd]) r.crowd = parse_crowd(vals[kIsCrowd], box_loc("isCrowd"), diag);
       raw.push_back(std::move(r));
     }
 
@@ -208,9 +271,20 @@ Dataset read_jsonl_text(const std::string& text, const std::string& file_label, 
       continue;
     }
     if (!settle_image(rec, dw, dh, opts, where, diag)) continue;
+    rec.boxes.reserve(raw.size());
     for (auto& r : raw) {
-      auto box = normalized_to_box(r.v[0], r.v[1], r.v[2], r.v[3], rec.width, rec.height, r.where, diag);
-      if (!box) continue;
+      // Validity is checked first without building a Location: the common case is a valid box.
+      bool valid = true;
+      for (double v : r.v) valid = valid && v >= 0.0 && v <= 1.0;
+      valid = valid && r.v[0] < r.v[2] && r.v[1] < r.v[3];
+      std::optional<Box> box;
+      if (valid) {
+        box = Box{r.v[0] * rec.width, r.v[1] * rec.height, r.v[2] * rec.width, r.v[3] * rec.height, "", false};
+      } else {
+        box = normalized_to_box(r.v[0], r.v[1], r.v[2], r.v[3], rec.width, rec.height,
+                                Location{file_label, line_no, fmt::format("label[{}]", r.index), ""}, diag);
+        if (!box) continue;
+      }
       box->label = std::move(r.label);
       box->crowd = r.crowd;
       rec.boxes.push_back(std::move(*box));

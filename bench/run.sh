@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints each hot path's time next to its peer, measured in this run.
+set -euo pipefail
+BUILD=${1:-build}
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+
+echo "== JSONL reading: 10,000 lines x 10 boxes, no image decode"
+"$BUILD/bench/bench_jsonl" --benchmark_format=json --benchmark_out=/tmp/autodet_bench_jsonl.json --benchmark_out_format=json >/dev/null
+ours=$($PY -c "import json;b=json.load(open('/tmp/autodet_bench_jsonl.json'))['benchmarks'][0];print(b['real_time'])")
+peer=$($PY bench/jsonl_peer.py /tmp/autodet_bench_10k.jsonl | cut -d' ' -f1)
+$PY - "$ours" "$peer" <<'PYEOF'
+import sys
+ours, peer = float(sys.argv[1]), float(sys.argv[2])
+print(f"autodet read_jsonl: {ours:8.1f} ms   (target: well under 1000 ms)")
+print(f"python json peer  : {peer:8.1f} ms   -> autodet is {peer / ours:.1f}x faster")
+PYEOF
+
+for b in "$BUILD"/bench/bench_*; do
+  name=$(basename "$b")
+  [ "$name" = bench_jsonl ] && continue
+  echo "== $name"
+  "$b"
+done

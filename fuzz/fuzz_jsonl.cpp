@@ -1,0 +1,12 @@
+#include "data/formats/jsonl.h"
+#include "fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  autodet::Diagnostics diag;
+  try {
+    autodet::read_jsonl_text(autodet::fuzz::text(data, size), "fuzz.jsonl", "/nonexistent-autodet-fuzz",
+                             autodet::fuzz::options(), diag);
+  } catch (const autodet::Error&) {
+  }
+  return 0;
+}
