@@ -62,7 +62,8 @@ Shape ring(Rng& rng) {
 // A plus sign with equal arms.
 Shape cross(Rng& rng) {
   double w = rng.uniform(0.22, 0.34);
-  return {{{{-w, -1}, {w, -1}, {w, -w}, {1, -w}, {1, w}, {w, w}, {w, 1}, {-w, 1}, {-w, w}, {-1, w}, {-1, -w}, {-w, -w}}}};
+  return {{{{-w, -1}, {w, -1}, {w, -w}, {1, -w}, {1, w}, {w, w},  //
+             {w, 1}, {-w, 1}, {-w, w}, {-1, w}, {-1, -w}, {-w, -w}}}};
 }
 
 // Clearly elongated, so it is never mistaken for a circle.
