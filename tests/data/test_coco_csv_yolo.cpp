@@ -58,6 +58,18 @@ TEST(Coco, MalformedFileNamesLine) {
   }
 }
 
+// Found by fuzz_coco: a number too large for a double escaped as nlohmann::out_of_range.
+TEST(Coco, HugeNumbersAreDataErrorsNotCrashes) {
+  Diagnostics d;
+  EXPECT_THROW(read_coco_text(R"({"images": [{"id": 2)" + std::string(400, '2') + "}]}", "x.json", "/nonexistent", {}, d),
+               DataError);
+  Dataset ds = read_coco_text(
+      R"({"images": [{"id": 1e300, "file_name": "a.jpg", "width": 10, "height": 10}], "categories": []})", "x.json",
+      "/nonexistent", {}, d);
+  EXPECT_TRUE(ds.images.empty());
+  EXPECT_EQ(d.count("wrong_type"), 1u);
+}
+
 TEST(Csv, HeaderByNameQuotingAndSplitNames) {
   TempDir t;
   make_image(t / "images/a b.jpg", 60, 40);

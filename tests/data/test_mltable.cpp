@@ -74,6 +74,8 @@ TEST(MLTable, BadFilesAreErrors) {
   EXPECT_THROW(read_mltable(t.path(), {}, d), DataError);
   write_text(t / "MLTable", "paths:\n  - file: azureml://datastores/x/paths/a.jsonl\ntransformations:\n  - read_json_lines: {}\n");
   EXPECT_THROW(read_mltable(t.path(), {}, d), NotSupportedError);
+  write_text(t / "MLTable", "paths:\n  - file: [1, 2]\ntransformations:\n  - read_json_lines: {}\n");
+  EXPECT_THROW(read_mltable(t.path(), {}, d), DataError);
   write_text(t / "a.jsonl", "");
   write_text(t / "MLTable", "paths:\n  - file: ./a.jsonl\n");
   EXPECT_THROW(read_mltable(t.path(), {}, d), NotSupportedError);

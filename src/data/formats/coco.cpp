@@ -23,7 +23,7 @@ bool get_int(const json& o, const char* key, long long& out) {
   auto it = o.find(key);
   if (it == o.end()) return false;
   if (it->is_number_integer()) { out = it->get<long long>(); return true; }
-  if (it->is_number_float() && std::floor(it->get<double>()) == it->get<double>() && std::isfinite(it->get<double>())) {
+  if (it->is_number_float() && std::floor(it->get<double>()) == it->get<double>() && std::abs(it->get<double>()) < 9e18) {
     out = static_cast<long long>(it->get<double>());
     return true;
   }
@@ -41,6 +41,8 @@ Dataset read_coco_text(const std::string& text, const std::string& file, const s
     // Turn the byte offset into a line number.
     long line = 1 + long(std::count(text.begin(), text.begin() + std::min<std::size_t>(e.byte, text.size()), '\n'));
     throw DataError(Location{file, line, "", ""}, std::string("not valid JSON: ") + e.what());
+  } catch (const json::exception& e) {  // e.g. a number too large for a double
+    throw DataError(Location{file, 0, "", ""}, std::string("not valid JSON: ") + e.what());
   }
   if (!root.is_object()) throw DataError(Location{file, 0, "", ""}, "COCO file must be a JSON object");
   for (const char* k : {"images", "categories"})

@@ -54,8 +54,21 @@ bool is_mltable(const std::string& path) {
   return file_name(path) == "MLTable";
 }
 
+namespace {
+Dataset read_mltable_impl(const std::string& file, const ReadOptions& opts, Diagnostics& diag);
+}
+
 Dataset read_mltable(const std::string& path, const ReadOptions& opts, Diagnostics& diag) {
   const std::string file = mltable_file(path);
+  try {
+    return read_mltable_impl(file, opts, diag);
+  } catch (const YAML::Exception& e) {  // a value of the wrong YAML type (a list where text belongs, ...)
+    throw DataError(Location{file, long(e.mark.line) + 1, "", ""}, "unexpected value: " + e.msg);
+  }
+}
+
+namespace {
+Dataset read_mltable_impl(const std::string& file, const ReadOptions& opts, Diagnostics& diag) {
   const std::string dir = parent_dir(file);
   std::string text = read_file(file);
   YAML::Node root;
@@ -182,6 +195,7 @@ Dataset read_mltable(const std::string& path, const ReadOptions& opts, Diagnosti
   }
   return all;
 }
+}  // namespace
 
 std::string mltable_yaml(const std::string& jsonl_name) {
   return fmt::format(

@@ -103,8 +103,21 @@ void read_yolo_labels(const std::string& text, const std::string& file, const st
   }
 }
 
+namespace {
+SplitDataset read_yolo_impl(const std::string& yf, const ReadOptions& opts, Diagnostics& diag);
+}
+
 SplitDataset read_yolo(const std::string& path, const ReadOptions& opts, Diagnostics& diag) {
   const std::string yf = yaml_file(path);
+  try {
+    return read_yolo_impl(yf, opts, diag);
+  } catch (const YAML::Exception& e) {
+    throw DataError(Location{yf, long(e.mark.line) + 1, "", ""}, "unexpected value: " + e.msg);
+  }
+}
+
+namespace {
+SplitDataset read_yolo_impl(const std::string& yf, const ReadOptions& opts, Diagnostics& diag) {
   std::string text = read_file(yf);
   YAML::Node root;
   try {
@@ -184,5 +197,6 @@ SplitDataset read_yolo(const std::string& path, const ReadOptions& opts, Diagnos
   if (out.splits.empty()) throw DataError(Location{yf, 0, "", "train"}, "data.yaml names no train/val/test images");
   return out;
 }
+}  // namespace
 
 }  // namespace autodet
