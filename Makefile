@@ -37,7 +37,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target autodet
 
 test: deps $(BUILD_DIR)/CMakeCache.txt
-	cmake --build $(BUILD_DIR) -j$(JOBS) --target autodet autodet_tests
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target all
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
 # The main job on the embedded default data (grows with training, evaluation, prediction).
