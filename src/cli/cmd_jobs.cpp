@@ -1,0 +1,219 @@
+// `autodet jobs list` and `autodet jobs show JOB`: what the run store knows about jobs and trials.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "store/run_json.h"
+#include "store/timestamp.h"
+#include "store/workspace.h"
+
+namespace autodet::cli {
+namespace {
+
+using nlohmann::json;
+using store::Clock;
+
+struct Args {
+  std::string workspace = store::kDefaultWorkspace;
+  std::string job;
+  bool json = false;
+  bool epochs = false;
+};
+
+// Prints rows under headers with aligned columns; right-aligned where right[i] is true.
+void print_table(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
+                 const std::vector<bool>& right) {
+  std::vector<std::size_t> width(headers.size());
+  for (std::size_t i = 0; i < headers.size(); ++i) width[i] = headers[i].size();
+  for (const auto& r : rows)
+    for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      bool last = i + 1 == cells.size();
+      std::string pad(width[i] - std::min(width[i], cells[i].size()), ' ');
+      s += right[i] ? pad + cells[i] : (last ? cells[i] : cells[i] + pad);
+      if (!last) s += "  ";
+    }
+    log::out() << s << "\n";
+  };
+  line(headers);
+  for (const auto& r : rows) line(r);
+}
+
+// "2024-05-01T12:00:03.123Z" -> "2024-05-01 12:00:03"; "-" when empty.
+std::string when(const std::string& iso) {
+  if (iso.size() < 19) return iso.empty() ? "-" : iso;
+  return iso.substr(0, 10) + " " + iso.substr(11, 8);
+}
+
+std::string duration_text(const json& seconds) {
+  if (!seconds.is_number()) return "-";
+  long s = std::lround(std::max(0.0, seconds.get<double>()));
+  if (s < 60) return fmt::format("{}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  if (s < 86400) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
+  return fmt::format("{}d{:02}h", s / 86400, (s % 86400) / 3600);
+}
+
+std::string metric_text(const json& v) {
+  if (v.is_null()) return "-";
+  return fmt::format("{:.5f}", v.get<double>());
+}
+
+std::string value_text(double v) {
+  if (std::isnan(v)) return "nan";
+  return fmt::format("{:.6g}", v);
+}
+
+// "learning_rate=0.01 model_name=yolov5".
+std::string parameters_text(const json& params) {
+  if (!params.is_object()) return params.dump();
+  std::string s;
+  for (auto it = params.begin(); it != params.end(); ++it)
+    s += (s.empty() ? "" : " ") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+  return s;
+}
+
+void list_jobs(const Args& a) {
+  store::Workspace ws(a.workspace);
+  std::vector<store::JobRecord> jobs;
+  std::unique_ptr<store::RunStore> st;
+  if (ws.has_store()) {
+    st = store::open_run_store(ws, /*create=*/false);
+    jobs = st->list_jobs();
+  }
+  Clock::time_point now = Clock::now();
+  if (a.json) {
+    json out = json::array();
+    for (const auto& job : jobs) out.push_back(store::job_summary_json(*st, job, now));
+    log::out() << out.dump(2) << "\n";
+    return;
+  }
+  if (jobs.empty()) {
+    log::out() << "no jobs in " << ws.root() << "\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& job : jobs) {
+    json j = store::job_summary_json(*st, job, now);
+    rows.push_back({job.name, j["status"], std::to_string(j["trial_count"].get<std::size_t>()),
+                    metric_text(j["best_metric"]), when(job.times.created), duration_text(j["duration_seconds"])});
+  }
+  print_table({"NAME", "STATUS", "TRIALS", "BEST mAP", "CREATED (UTC)", "DURATION"}, rows,
+              {false, false, true, true, false, true});
+}
+
+// Per-epoch metrics of one trial, the primary metric first.
+void print_epochs(const json& trial) {
+  std::vector<std::string> names;
+  if (trial["metrics"].contains(store::kPrimaryMetric)) names.push_back(store::kPrimaryMetric);
+  for (auto it = trial["metrics"].begin(); it != trial["metrics"].end(); ++it)
+    if (it.key() != store::kPrimaryMetric) names.push_back(it.key());
+  std::map<int, std::vector<std::string>> by_epoch;
+  for (std::size_t n = 0; n < names.size(); ++n) {
+    const json& values = trial["metrics"][names[n]];
+    const json& epochs = trial["metric_epochs"][names[n]];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      auto& row = by_epoch[epochs[i].get<int>()];
+      row.resize(names.size(), "");
+      row[n] = values[i].is_null() ? "nan" : value_text(values[i].get<double>());
+    }
+  }
+  log::out() << "\n" << trial["id"].get<std::string>() << "\n";
+  if (by_epoch.empty()) {
+    log::out() << "  no metrics yet\n";
+    return;
+  }
+  std::vector<std::string> headers{"EPOCH"};
+  headers.insert(headers.end(), names.begin(), names.end());
+  std::vector<std::vector<std::string>> rows;
+  for (auto& [epoch, cells] : by_epoch) {
+    std::vector<std::string> row{std::to_string(epoch)};
+    cells.resize(names.size(), "");
+    row.insert(row.end(), cells.begin(), cells.end());
+    rows.push_back(row);
+  }
+  print_table(headers, rows, std::vector<bool>(headers.size(), true));
+}
+
+void show_job(const Args& a) {
+  store::Workspace ws(a.workspace);
+  if (!ws.has_store())
+    throw Error("job '" + a.job + "' not found: " + ws.root() + " has no run store (" + ws.database_path() + ")");
+  auto st = store::open_run_store(ws, /*create=*/false);
+  auto job = st->find_job(a.job);
+  if (!job)
+    throw Error("job '" + a.job + "' not found in " + ws.root() + " (`autodet jobs list --workspace " + ws.root() +
+                "` shows the jobs there)");
+  json j = store::job_detail_json(*st, *job, Clock::now());
+  if (a.json) {
+    log::out() << j.dump(2) << "\n";
+    return;
+  }
+  auto field = [](const std::string& key, const std::string& value) {
+    if (!value.empty()) log::out() << fmt::format("{:<12} {}\n", key, value);
+  };
+  field("job", job->name);
+  field("status", to_string(job->status));
+  field("message", job->message);
+  field("experiment", job->experiment_name);
+  field("display name", job->display_name);
+  field("description", job->description);
+  field("task", job->task);
+  field("created", when(job->times.created) + " UTC");
+  if (!job->times.started.empty()) field("started", when(job->times.started) + " UTC");
+  if (!job->times.ended.empty()) field("ended", when(job->times.ended) + " UTC");
+  field("duration", duration_text(j["duration_seconds"]));
+  field("folder", ws.job_dir(job->name));
+  if (j["best_trial"].is_null())
+    field("best trial", "none yet");
+  else
+    field("best trial", fmt::format("{} ({} {:.5f} at epoch {})", j["best_trial"].get<std::string>(),
+                                    store::kPrimaryMetric, j["best_metric"].get<double>(), j["best_epoch"].get<int>()));
+  if (j["trials"].empty()) {
+    log::out() << "\nno trials yet\n";
+    return;
+  }
+  log::out() << "\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const json& t : j["trials"]) {
+    int epochs = 0;
+    for (const auto& e : t["metric_epochs"]) epochs = std::max(epochs, e.empty() ? 0 : e.back().get<int>());
+    rows.push_back({t["id"], t["status"], metric_text(t["best_metric"]),
+                    t["best_epoch"].is_null() ? "-" : std::to_string(t["best_epoch"].get<int>()),
+                    std::to_string(epochs), duration_text(t["duration_seconds"]), parameters_text(t["parameters"])});
+  }
+  print_table({"TRIAL", "STATUS", "BEST mAP", "AT EPOCH", "EPOCHS", "DURATION", "PARAMETERS"}, rows,
+              {false, false, true, true, true, true, false});
+  for (const json& t : j["trials"])
+    if (!t["message"].get<std::string>().empty())
+      log::out() << t["id"].get<std::string>() << " (" << t["status"].get<std::string>()
+                 << "): " << t["message"].get<std::string>() << "\n";
+  if (a.epochs)
+    for (const json& t : j["trials"]) print_epochs(t);
+}
+
+CommandRegistrar reg(40, [](CLI::App& root) {
+  auto& g = command_group(root, "jobs", "List jobs and show their trials, parameters and metrics");
+  auto args = std::make_shared<Args>();
+  auto* list = g.add_subcommand("list", "Jobs in the workspace: status, trials, best mAP, created, duration");
+  list->add_option("--workspace", args->workspace, "Workspace folder")->capture_default_str();
+  list->add_flag("--json", args->json, "Print JSON: one object per job (see docs/store.md)");
+  list->callback([args] { list_jobs(*args); });
+
+  auto* show = g.add_subcommand("show", "One job: its trials with status, parameters, best mAP and timings");
+  show->add_option("JOB", args->job, "Job name")->required();
+  show->add_option("--workspace", args->workspace, "Workspace folder")->capture_default_str();
+  show->add_flag("--json", args->json, "Print JSON: the job, its trials (parameters, metrics per epoch), best_trial");
+  show->add_flag("--epochs", args->epochs, "Also print each trial's metrics per epoch");
+  show->callback([args] { show_job(*args); });
+});
+
+}  // namespace
+}  // namespace autodet::cli
