@@ -1,0 +1,71 @@
+#include "data/loader/image_source.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.h"
+#include "core/image_io.h"
+#include "data/augment/letterbox.h"
+
+namespace autodet {
+
+ImageSource::ImageSource(const Dataset& dataset, const std::vector<std::string>& classes, std::int64_t max_image_pixels,
+                         std::int64_t cache_bytes, int cache_long_side, bool area_when_shrinking)
+    : max_image_pixels_(max_image_pixels), cache_long_side_(cache_long_side), area_when_shrinking_(area_when_shrinking) {
+  std::unordered_map<std::string, int> class_index;
+  for (std::size_t k = 0; k < classes.size(); ++k) class_index.emplace(classes[k], int(k));
+  items_.reserve(dataset.images.size());
+  for (const ImageRecord& rec : dataset.images) {
+    const Location where{rec.source.file, rec.source.line, rec.source.element.empty() ? rec.url : rec.source.element, ""};
+    if (rec.path.empty()) throw DataError(where, "image '" + rec.url + "' could not be resolved to a local file");
+    Item item{rec.path, {}};
+    for (const Box& b : rec.boxes) {
+      auto it = class_index.find(b.label);
+      if (it == class_index.end()) throw DataError(where, "label '" + b.label + "' is not in the class list");
+      if (!b.crowd) item.boxes.push_back(LabeledBox{b.x0, b.y0, b.x1, b.y1, it->second});
+    }
+    items_.push_back(std::move(item));
+  }
+  if (cache_bytes > 0) cache_ = std::make_unique<ImageCache>(cache_bytes);
+}
+
+std::shared_ptr<const CachedImage> ImageSource::decoded(std::size_t index) const {
+  if (cache_)
+    if (auto hit = cache_->get(index)) return hit;
+  auto entry = std::make_shared<CachedImage>();
+  cv::Mat full = decode_image(items_[index].path, max_image_pixels_);
+  entry->orig_width = full.cols;
+  entry->orig_height = full.rows;
+  // Shrink once, before caching, so a cached and an uncached load give the same bytes.
+  entry->image = std::max(full.cols, full.rows) > cache_long_side_
+                     ? resize_long_side(full, cache_long_side_, area_when_shrinking_)
+                     : full;
+  if (cache_) cache_->put(index, entry);
+  return entry;
+}
+
+LoadedImage ImageSource::load(std::size_t index, int long_side) const {
+  const std::shared_ptr<const CachedImage> d = decoded(index);
+  LoadedImage out;
+  out.orig_width = d->orig_width;
+  out.orig_height = d->orig_height;
+  const cv::Size to = long_side_size(d->orig_width, d->orig_height, long_side);
+  if (d->image.size() == to) {
+    // A private copy (cheap next to decoding): callers may keep or modify it, and the cached
+    // entry may be evicted by another thread at any time.
+    out.image = d->image.clone();
+  } else {
+    cv::Mat resized;
+    const bool shrinking = to.width < d->image.cols;
+    cv::resize(d->image, resized, to, 0, 0, shrinking && area_when_shrinking_ ? cv::INTER_AREA : cv::INTER_LINEAR);
+    out.image = resized;
+  }
+  const double sx = double(to.width) / d->orig_width, sy = double(to.height) / d->orig_height;
+  out.boxes = items_[index].boxes;
+  for (LabeledBox& b : out.boxes) b.x0 *= sx, b.x1 *= sx, b.y0 *= sy, b.y1 *= sy;
+  return out;
+}
+
+}  // namespace autodet

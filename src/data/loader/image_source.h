@@ -1,0 +1,53 @@
+#pragma once
+// The loader's view of a Dataset: per image its path and its training boxes as class indices,
+// and `load`, which decodes (through the cache) and resizes so the long side has a given length.
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "data/augment/labeled_box.h"
+#include "data/dataset.h"
+#include "data/loader/image_cache.h"
+
+namespace autodet {
+
+// An image ready for augmenting: BGR resized so its long side is the requested length; boxes in
+// its pixels. `image` is the caller's own (never shared with the cache).
+struct LoadedImage {
+  cv::Mat image;
+  LabeledBoxes boxes;
+  int orig_width = 0, orig_height = 0;
+};
+
+class ImageSource {
+ public:
+  // Throws DataError naming the image when its path is unresolved or a label is not in classes.
+  // Crowd boxes are dropped (they are no training targets). cache_long_side: images larger than
+  // this are shrunk to it before they are cached; area_when_shrinking picks the interpolation.
+  ImageSource(const Dataset& dataset, const std::vector<std::string>& classes, std::int64_t max_image_pixels,
+              std::int64_t cache_bytes, int cache_long_side, bool area_when_shrinking);
+
+  std::size_t size() const { return items_.size(); }
+  const std::string& path(std::size_t index) const { return items_[index].path; }
+  // Decodes (DataError naming the file when corrupt), resizes, scales the boxes.
+  LoadedImage load(std::size_t index, int long_side) const;
+  ImageCacheStats cache_stats() const { return cache_ ? cache_->stats() : ImageCacheStats{}; }
+
+ private:
+  struct Item {
+    std::string path;
+    LabeledBoxes boxes;  // pixels of the file's image
+  };
+  std::shared_ptr<const CachedImage> decoded(std::size_t index) const;
+
+  std::vector<Item> items_;
+  std::int64_t max_image_pixels_;
+  int cache_long_side_;
+  bool area_when_shrinking_;
+  std::unique_ptr<ImageCache> cache_;
+};
+
+}  // namespace autodet

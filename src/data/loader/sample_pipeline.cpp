@@ -1,0 +1,88 @@
+#include "data/loader/sample_pipeline.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "data/augment/flip.h"
+#include "data/augment/hsv.h"
+#include "data/augment/mosaic.h"
+#include "data/augment/random_affine.h"
+
+namespace autodet {
+namespace {
+
+constexpr double kFlipProbability = 0.5;  // YOLOv5 fliplr
+
+// Letterbox a loaded image (long side already `size`) onto size x size; boxes follow.
+Sample letterboxed(LoadedImage loaded, int size) {
+  Sample s;
+  int px = 0, py = 0;
+  s.image = pad_to_square(loaded.image, size, &px, &py);
+  s.letterbox.orig_width = loaded.orig_width;
+  s.letterbox.orig_height = loaded.orig_height;
+  s.letterbox.scale_x = double(loaded.image.cols) / loaded.orig_width;
+  s.letterbox.scale_y = double(loaded.image.rows) / loaded.orig_height;
+  s.letterbox.pad_x = px;
+  s.letterbox.pad_y = py;
+  s.boxes = std::move(loaded.boxes);
+  for (LabeledBox& b : s.boxes) b.x0 += px, b.x1 += px, b.y0 += py, b.y1 += py;
+  return s;
+}
+
+// Clips boxes to the image and drops empty ones.
+void clip_boxes(LabeledBoxes& boxes, int width, int height) {
+  LabeledBoxes kept;
+  kept.reserve(boxes.size());
+  for (LabeledBox b : boxes) {
+    b.x0 = std::clamp(b.x0, 0.0, double(width)), b.x1 = std::clamp(b.x1, 0.0, double(width));
+    b.y0 = std::clamp(b.y0, 0.0, double(height)), b.y1 = std::clamp(b.y1, 0.0, double(height));
+    if (b.width() > 0 && b.height() > 0) kept.push_back(b);
+  }
+  boxes = std::move(kept);
+}
+
+Sample mosaic_sample(const ImageSource& source, std::size_t index, int size, const AffineParams& affine, Rng& rng) {
+  std::vector<std::size_t> picks{index, rng.below(source.size()), rng.below(source.size()), rng.below(source.size())};
+  rng.shuffle(picks);
+  std::array<MosaicPiece, 4> pieces;
+  Sample s;
+  for (int i = 0; i < 4; ++i) {
+    LoadedImage loaded = source.load(picks[i], size);
+    if (picks[i] == index) {
+      // The letterbox info of a training sample describes its own image's resize only.
+      s.letterbox.orig_width = loaded.orig_width;
+      s.letterbox.orig_height = loaded.orig_height;
+      s.letterbox.scale_x = double(loaded.image.cols) / loaded.orig_width;
+      s.letterbox.scale_y = double(loaded.image.rows) / loaded.orig_height;
+    }
+    pieces[i] = MosaicPiece{loaded.image, std::move(loaded.boxes)};
+  }
+  const cv::Mat canvas = mosaic4(pieces, size, rng, &s.boxes);
+  s.image = random_affine(canvas, s.boxes, affine, -size / 2, rng);
+  return s;
+}
+
+}  // namespace
+
+Sample make_sample(const ImageSource& source, std::size_t index, int size, const LoaderOptions& o, Rng& rng) {
+  if (!o.train) {
+    Sample s = letterboxed(source.load(index, size), size);
+    clip_boxes(s.boxes, size, size);
+    return s;
+  }
+  const AffineParams affine = o.augment ? AffineParams{} : AffineParams::identity();
+  Sample s;
+  if (o.mosaic) {
+    s = mosaic_sample(source, index, size, affine, rng);
+  } else {
+    s = letterboxed(source.load(index, size), size);
+    if (o.augment) s.image = random_affine(s.image, s.boxes, affine, 0, rng);
+  }
+  augment_hsv(s.image, HsvGains{}, rng);
+  if (o.augment) random_flip_horizontal(s.image, s.boxes, kFlipProbability, rng);
+  clip_boxes(s.boxes, s.image.cols, s.image.rows);
+  return s;
+}
+
+}  // namespace autodet
