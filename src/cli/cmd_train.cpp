@@ -1,0 +1,56 @@
+// `autodet train JOB.yml`: train a detector from an Azure-style job file, no code.
+#ifdef AUTODET_HAVE_TORCH  // training needs the libtorch layers
+#include <atomic>
+#include <csignal>
+
+#include "automl/run_job.h"
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/log.h"
+
+namespace autodet::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_interrupt(int) {
+  if (g_stop.exchange(true)) std::_Exit(130);  // a second Ctrl-C exits at once
+}
+
+struct Args {
+  std::string job_file;
+  std::string resume;
+  std::string workspace = "./autodet-workspace";
+  std::vector<std::string> overrides;
+};
+
+void run(const Args& a) {
+  if (a.job_file.empty() == a.resume.empty()) throw UsageError("give a job file, or --resume JOB (not both)");
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  RunJobOptions o;
+  o.workspace = a.workspace;
+  o.overrides = a.overrides;
+  o.stop = &g_stop;
+  RunJobResult r = a.resume.empty() ? run_job_file(a.job_file, o) : resume_job(a.resume, o);
+  if (r.train.interrupted) {
+    set_exit_code(130);
+    return;
+  }
+  log::out() << "job " << r.job << ": best epoch " << r.train.best_epoch + 1 << ", mean_average_precision "
+             << r.train.best_score << "\nbest model: " << r.best_model_dir << "\n";
+}
+
+CommandRegistrar reg(20, [](CLI::App& root) {
+  auto args = std::make_shared<Args>();
+  auto* cmd = root.add_subcommand("train", "Train a detector from an AutoML job file (Azure CLI v2 YAML)");
+  cmd->add_option("JOB", args->job_file, "Job YAML (type: automl, task: image_object_detection)");
+  cmd->add_option("--resume", args->resume, "Continue JOB from its last completed epoch");
+  cmd->add_option("--workspace", args->workspace, "Workspace folder (run store and artefacts)");
+  cmd->add_option("--set", args->overrides, "key=value: override a training parameter (repeatable)");
+  cmd->callback([args] { run(*args); });
+});
+
+}  // namespace
+}  // namespace autodet::cli
+#endif  // AUTODET_HAVE_TORCH

@@ -1,0 +1,37 @@
+#pragma once
+// The model package a trial produces and `predict`/`serve`/`export` read:
+//   model.pt                  weights (EMA for YOLO) with the architecture in its metadata
+//   model.json                architecture: model_name, model_size, classes, image size, anchors
+//   labels.json               class list in index order (R6.7)
+//   settings.json             inference settings (§7.3), editable before loading (R6.9)
+//   per_label_metrics.json    per class, per evaluation: precision, recall, AP (R6.4)
+//   metrics.json              the best epoch's metrics and the training summary
+// A package is written into a temporary folder and renamed into place, so a reader never sees
+// half of one.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace autodet {
+
+struct ModelPackage {
+  nlohmann::json architecture;      // model.json
+  std::vector<std::string> labels;  // labels.json
+  nlohmann::json settings;          // settings.json
+  nlohmann::json per_label_metrics;
+  nlohmann::json metrics;
+};
+
+// Writes the package to dir (replacing an older one); write_weights(path) writes model.pt.
+void write_model_package(const std::string& dir, const ModelPackage& package,
+                         const std::function<void(const std::string& weights_path)>& write_weights);
+
+// Reads the JSON parts of a package (not the weights). Throws Error naming the missing file.
+ModelPackage read_model_package(const std::string& dir);
+
+// Copies a finished package folder to dir atomically (used for a job's best_model/).
+void copy_model_package(const std::string& from, const std::string& to);
+
+}  // namespace autodet

@@ -1,0 +1,75 @@
+#include "train/progress_hook.h"
+
+#include <iostream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/log.h"
+
+namespace autodet {
+namespace {
+
+std::string duration(double s) {
+  if (s < 0 || s > 1e7) return "?";
+  int t = int(s + 0.5);
+  return t >= 3600 ? fmt::format("{}h{:02d}m", t / 3600, (t / 60) % 60) : fmt::format("{}m{:02d}s", t / 60, t % 60);
+}
+
+double get(const std::map<std::string, double>& m, const char* k) {
+  auto it = m.find(k);
+  return it == m.end() ? 0.0 : it->second;
+}
+
+}  // namespace
+
+void ProgressHook::on_train_begin(const nlohmann::json& info) {
+  tty_ = ::isatty(2);
+  epochs_ = info.value("epochs", 0);
+  start_epoch_ = info.value("start_epoch", 0);
+  start_ = last_print_ = std::chrono::steady_clock::now();
+  log::info("training on {} ({}, {} threads, {} loader workers): {} train / {} validation images, {} classes, {} batches/epoch",
+            info.value("device", "?"), info.value("precision", "?"), info.value("threads", 0), info.value("loader_workers", 0),
+            info.value("train_images", 0), info.value("validation_images", 0), info["classes"].size(),
+            info.value("batches_per_epoch", 0));
+  if (!info.value("anchors", std::string()).empty()) log::info("{}", info.value("anchors", std::string()));
+}
+
+void ProgressHook::on_batch_end(int epoch, std::size_t batch, std::size_t batches, const std::map<std::string, double>& v) {
+  auto now = std::chrono::steady_clock::now();
+  const bool end = batch == batches;
+  if (!tty_ && !end) return;
+  if (!end && std::chrono::duration<double>(now - last_print_).count() < 0.5) return;
+  last_print_ = now;
+  if (!tty_) return;
+  const double done = double(epoch - start_epoch_) + double(batch) / double(std::max<std::size_t>(1, batches));
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double eta = done > 0 ? elapsed / done * (double(epochs_ - start_epoch_) - done) : -1;
+  std::cerr << fmt::format("\r  epoch {}/{}  batch {}/{}  box {:.4f} obj {:.4f} cls {:.4f}  lr {:.5f}  {:.1f} img/s  ETA {}   ",
+                           epoch + 1, epochs_, batch, batches, get(v, "box_loss"), get(v, "obj_loss"), get(v, "cls_loss"),
+                           get(v, "learning_rate"), get(v, "images_per_second"), duration(eta))
+            << std::flush;
+}
+
+void ProgressHook::on_epoch_end(const EpochSummary& s) {
+  if (tty_) std::cerr << "\r" << std::string(110, ' ') << "\r";
+  std::string line = fmt::format("epoch {:>3}/{}  loss {:.4f} (box {:.4f} obj {:.4f} cls {:.4f})  {:.1f} img/s  {:.0f}s",
+                                 s.epoch + 1, s.epochs, get(s.metrics, "log_loss_train"), get(s.metrics, "box_loss"),
+                                 get(s.metrics, "obj_loss"), get(s.metrics, "cls_loss"), get(s.metrics, "images_per_second"),
+                                 s.seconds);
+  if (s.evaluated) {
+    line += fmt::format("  mAP {:.4f}", get(s.metrics, "mean_average_precision"));
+    if (s.metrics.count("coco_AP")) line += fmt::format("  COCO mAP {:.4f}", get(s.metrics, "coco_AP"));
+    if (s.metrics.count("log_loss")) line += fmt::format("  val loss {:.4f}", get(s.metrics, "log_loss"));
+    if (s.best) line += "  *best*";
+  }
+  log::info("{}", line);
+}
+
+void ProgressHook::on_train_end(const nlohmann::json& r) {
+  log::info("done: {} epochs, best epoch {} (mAP {:.4f}){}{}", r.value("epochs_run", 0), r.value("best_epoch", -1) + 1,
+            r.value("best_score", 0.0), r.value("stopped_early", false) ? ", stopped early" : "",
+            r.value("interrupted", false) ? ", interrupted (resume with --resume)" : "");
+}
+
+}  // namespace autodet

@@ -1,0 +1,324 @@
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/log.h"
+#include "core/rng.h"
+#include "data/loader/detection_loader.h"
+#include "deploy/model_package.h"
+#include "eval/per_label.h"
+#include "models/device.h"
+#include "models/registry.h"
+#include "models/yolo/autoanchor.h"
+#include "models/yolo/yolo_loss.h"
+#include "train/checkpoint.h"
+#include "train/early_stopping.h"
+#include "train/ema.h"
+#include "train/lr_schedule.h"
+#include "train/optimizer.h"
+#include "train/precision.h"
+#include "train/validate_model.h"
+
+namespace autodet {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::vector<std::string> union_classes(const Dataset& a, const Dataset& b) {
+  Dataset all;
+  all.declared_classes = a.classes();
+  for (const auto& c : b.classes()) all.declared_classes.push_back(c);
+  return all.classes();
+}
+
+// Box sizes at the training size (the long image side scaled to image_size), for AutoAnchor.
+std::vector<models::BoxSize> training_box_sizes(const Dataset& ds, int image_size) {
+  std::vector<models::BoxSize> wh;
+  for (const auto& im : ds.images) {
+    const double s = double(image_size) / std::max(1, std::max(im.width, im.height));
+    for (const auto& b : im.boxes)
+      if (!b.crowd) wh.push_back({float(b.width() * s), float(b.height() * s)});
+  }
+  return wh;
+}
+
+// Metrics of one evaluation under the names of spec §6.4 (coco_metrics flattened as coco_<stat>).
+std::map<std::string, double> report_metrics(const eval::EvalReport& r) {
+  std::map<std::string, double> m;
+  if (r.mean_average_precision) m["mean_average_precision"] = *r.mean_average_precision;
+  if (r.voc) {
+    m["precision"] = r.voc->precision;
+    m["recall"] = r.voc->recall;
+    m["voc_mean_average_precision"] = r.voc->mean_average_precision;
+  }
+  if (r.coco) {
+    nlohmann::json j = eval::to_json(r)["coco"];
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it->is_number()) m["coco_" + it.key()] = it->get<double>();
+  }
+  return m;
+}
+
+// Appends one evaluation to {class: {precision: [...], recall: [...], average_precision: [...]}} (R6.4).
+void append_per_label(nlohmann::json& history, const eval::EvalReport& r) {
+  if (!r.voc) return;
+  for (const auto& row : eval::per_label_metrics(*r.voc)) {
+    auto& c = history[row.class_name];
+    c["precision"].push_back(row.precision);
+    c["recall"].push_back(row.recall);
+    c["average_precision"].push_back(row.average_precision);
+  }
+}
+
+}  // namespace
+
+TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const Dataset& validation,
+                           const std::string& trial_dir, bool resume, const std::vector<TrainHook*>& hooks,
+                           const std::atomic<bool>* stop) {
+  if (cfg.model_name != "yolov5")
+    throw NotSupportedError("model_name '" + cfg.model_name + "' is not implemented yet; use yolov5");
+  if (train.images.empty()) throw DataError("the training set has no usable images");
+  if (train.box_count() == 0) throw DataError("the training set has no boxes: nothing to learn");
+  if (validation.images.empty()) throw DataError("the validation set has no usable images");
+  const torch::Device device = parse_device(cfg.device);
+  const Precision precision = resolve_precision(cfg.precision, device);
+  if (device.is_cpu()) at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+  torch::manual_seed(cfg.seed);
+  make_dirs(trial_dir);
+
+  const std::vector<std::string> classes = union_classes(train, validation);
+  models::DetectorHandle handle = models::build_detector(cfg.model_name, cfg.model_size, int(classes.size()), cfg.seed);
+  models::YoloV5 model = handle.yolov5();
+  const std::string checkpoint_path = join_path(trial_dir, "checkpoint.pt");
+  const bool resuming = resume && fs_exists(checkpoint_path);
+
+  std::string anchor_report;
+  if (!resuming) {
+    if (!cfg.init_weights.empty()) {
+      load_weights(cfg.init_weights, *model, torch::kCPU);
+      anchor_report = "anchors from " + cfg.init_weights;
+    } else {
+      Rng rng(cfg.seed ^ 0xA5C4u);
+      auto check = models::check_anchors(training_box_sizes(train, cfg.image_size), model->anchors_pixels(), rng);
+      if (check.changed) model->set_anchors(check.anchors);
+      anchor_report = check.report;
+    }
+  }
+  if (cfg.layers_to_freeze && *cfg.layers_to_freeze > 0)
+    models::freeze_layers(*model, handle.freeze_prefixes, *cfg.layers_to_freeze);
+  model->to(device);
+
+  ModelEma ema(*model);
+  auto optimizer = make_optimizer(*model, OptimizerConfig{cfg.optimizer, cfg.learning_rate, cfg.momentum, cfg.nesterov,
+                                                          cfg.weight_decay, cfg.beta1, cfg.beta2, cfg.amsgrad});
+  models::YoloLoss loss_fn(model, cfg.image_size);
+
+  LoaderOptions tl;
+  tl.image_size = cfg.image_size;
+  tl.batch_size = cfg.batch_size;
+  tl.train = true;
+  tl.mosaic = cfg.mosaic;
+  tl.augment = cfg.augment;
+  tl.multi_scale = cfg.multi_scale;
+  tl.shuffle = true;
+  tl.workers = cfg.workers;
+  tl.seed = cfg.seed;
+  DetectionLoader train_loader(train, classes, tl);
+  LoaderOptions vl = tl;
+  vl.batch_size = cfg.validation_batch_size;
+  vl.train = false;
+  vl.multi_scale = false;
+  vl.shuffle = false;
+  DetectionLoader val_loader(validation, classes, vl);
+
+  eval::EvalOptions eo;
+  eo.metric = eval::parse_metric_type(cfg.metric_type == "none" ? "voc" : cfg.metric_type);
+  eo.voc.iou_threshold = cfg.iou_threshold;
+  eo.box_score_threshold = cfg.box_score_threshold;
+  models::YoloNmsOptions nms;
+  nms.score_threshold = cfg.box_score_threshold;
+  nms.iou_threshold = cfg.nms_iou_threshold;
+  nms.max_detections = cfg.max_detections;
+
+  EarlyStopping stopper(cfg.early_stopping, cfg.early_stopping_patience, cfg.early_stopping_delay);
+  nlohmann::json per_label = nlohmann::json::object();
+  std::map<std::string, double> best_metrics;
+  int start_epoch = 0;
+  long step = 0;
+  double elapsed_before = 0;
+  if (resuming) {
+    nlohmann::json meta = load_checkpoint(checkpoint_path, *model, &ema, optimizer.get(), device);
+    if (meta.at("classes").get<std::vector<std::string>>() != classes)
+      throw DataError(Location{checkpoint_path, 0, "", "classes"}, "the checkpoint was trained on other classes than this data");
+    start_epoch = meta.at("epoch").get<int>() + 1;
+    step = meta.at("step").get<long>();
+    stopper.load_state(meta.at("early_stopping"));
+    per_label = meta.value("per_label_metrics", nlohmann::json::object());
+    best_metrics = meta.value("best_metrics", std::map<std::string, double>{});
+    elapsed_before = meta.value("elapsed_seconds", 0.0);
+    anchor_report = "resumed after epoch " + std::to_string(start_epoch - 1);
+  }
+
+  const long batches = long(train_loader.batches_per_epoch());
+  const WarmupCosine cosine{batches, cfg.warmup_epochs, cfg.epochs, cfg.cosine_cycles};
+  const StepSchedule step_schedule{cfg.step_size, cfg.step_gamma};
+  const int accumulate = std::max(1, cfg.gradient_accumulation);
+  auto arch = [&] {
+    return nlohmann::json{{"model_name", cfg.model_name}, {"model_size", handle.model_size}, {"num_classes", classes.size()},
+                          {"image_size", cfg.image_size}, {"anchors", model->anchors_pixels()}};
+  };
+  for (auto* h : hooks)
+    h->on_train_begin({{"device", device.str()}, {"precision", precision_name(precision)}, {"classes", classes},
+                       {"train_images", train.images.size()}, {"validation_images", validation.images.size()},
+                       {"batches_per_epoch", batches}, {"start_epoch", start_epoch}, {"epochs", cfg.epochs},
+                       {"anchors", anchor_report}, {"threads", at::get_num_threads()}, {"loader_workers", train_loader.workers()}});
+
+  TrainResult result;
+  result.best_epoch = stopper.best_epoch();
+  result.best_score = stopper.best_score();
+  result.epochs_run = start_epoch;
+  const auto run_start = Clock::now();
+  std::vector<torch::Tensor> params;
+  for (auto& p : model->parameters())
+    if (p.requires_grad()) params.push_back(p);
+
+  for (int epoch = start_epoch; epoch < cfg.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    model->train();
+    train_loader.start_epoch(epoch);
+    if (cfg.scheduler == "step") set_lr_factor(*optimizer, cfg.learning_rate, step_schedule.factor(epoch));
+    if (cfg.scheduler == "none") set_lr_factor(*optimizer, cfg.learning_rate, 1.0);
+    optimizer->zero_grad();
+    torch::Tensor parts_sum = torch::zeros({3});
+    double images = 0;
+    std::size_t b = 0;
+    while (auto batch = train_loader.next()) {
+      if (stop && stop->load()) {
+        result.interrupted = true;
+        break;
+      }
+      if (cfg.scheduler == "warmup_cosine") set_lr_factor(*optimizer, cfg.learning_rate, cosine.factor(step));
+      auto x = batch_images(*batch, device);
+      auto t = batch_targets(*batch, device);
+      std::vector<torch::Tensor> raw;
+      {
+        AutocastScope autocast(precision, device);
+        raw = model->forward(x);
+      }
+      for (auto& r : raw) r = r.to(torch::kFloat);
+      auto res = loss_fn(raw, t);
+      (res.loss / double(accumulate)).backward();
+      const bool last = b + 1 == std::size_t(batches);
+      if ((b + 1) % std::size_t(accumulate) == 0 || last) {
+        torch::nn::utils::clip_grad_value_(params, cfg.clip_value);
+        optimizer->step();
+        optimizer->zero_grad();
+        ema.update(*model);
+      }
+      ++step;
+      ++b;
+      parts_sum += res.parts.to(torch::kCPU).to(torch::kFloat);
+      images += batch->size;
+      const double secs = seconds_since(epoch_start);
+      auto p = parts_sum / double(b);
+      std::map<std::string, double> values{{"box_loss", p[0].item<double>()}, {"obj_loss", p[1].item<double>()},
+                                           {"cls_loss", p[2].item<double>()}, {"learning_rate", current_lr(*optimizer)},
+                                           {"images_per_second", images / std::max(1e-9, secs)}};
+      for (auto* h : hooks) h->on_batch_end(epoch, b, std::size_t(batches), values);
+    }
+    if (result.interrupted) break;
+
+    EpochSummary summary;
+    summary.epoch = epoch;
+    summary.epochs = cfg.epochs;
+    auto p = parts_sum / double(std::max<std::size_t>(1, b));
+    summary.metrics["box_loss"] = p[0].item<double>();
+    summary.metrics["obj_loss"] = p[1].item<double>();
+    summary.metrics["cls_loss"] = p[2].item<double>();
+    summary.metrics["log_loss_train"] = p.sum().item<double>();
+    summary.metrics["learning_rate"] = current_lr(*optimizer);
+    summary.metrics["images_per_second"] = images / std::max(1e-9, seconds_since(epoch_start));
+
+    const bool evaluate_now = epoch % std::max(1, cfg.evaluation_frequency) == 0 || epoch == cfg.epochs - 1;
+    // Evaluation, best weights and periodic checkpoints use the EMA weights (R4.10).
+    std::vector<torch::Tensor> training_weights;
+    for (auto& [_, tensor] : named_state(*model)) training_weights.push_back(tensor.detach().clone());
+    ema.copy_to(*model);
+    if (evaluate_now) {
+      ValidationResult vr = validate_yolo(model, val_loader, validation, classes, nms, eo, device, precision,
+                                          cfg.log_validation_loss ? &loss_fn : nullptr, epoch);
+      auto m = report_metrics(vr.report);
+      summary.metrics.insert(m.begin(), m.end());
+      if (vr.loss) summary.metrics["log_loss"] = *vr.loss;
+      summary.metrics["validation_seconds"] = vr.seconds;
+      summary.evaluated = true;
+      append_per_label(per_label, vr.report);
+      const double score = vr.report.mean_average_precision.value_or(0.0);
+      summary.best = stopper.update(epoch, score, cfg.metric_type == "none");
+      if (summary.best) {
+        best_metrics = summary.metrics;
+        save_weights(join_path(trial_dir, "best.pt"), *model, {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
+      }
+      summary.report = std::move(vr.report);
+    }
+    if (cfg.checkpoint_frequency && (epoch + 1) % *cfg.checkpoint_frequency == 0)
+      save_weights(join_path(trial_dir, fmt::format("{}_model.pt", epoch)), *model,
+                   {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
+    {
+      torch::NoGradGuard no_grad;
+      auto state = named_state(*model);
+      for (std::size_t i = 0; i < state.size(); ++i) state[i].second.copy_(training_weights[i]);
+    }
+    summary.seconds = seconds_since(epoch_start);
+    save_checkpoint(checkpoint_path, *model, &ema, optimizer.get(),
+                    {{"epoch", epoch}, {"step", step}, {"classes", classes}, {"early_stopping", stopper.state()},
+                     {"per_label_metrics", per_label}, {"best_metrics", best_metrics}, {"architecture", arch()},
+                     {"elapsed_seconds", elapsed_before + seconds_since(run_start)}});
+    result.epochs_run = epoch + 1;
+    for (auto* h : hooks) h->on_epoch_end(summary);
+    if (stopper.should_stop()) {
+      result.stopped_early = true;
+      break;
+    }
+    if (cfg.max_minutes > 0 && elapsed_before + seconds_since(run_start) > cfg.max_minutes * 60.0) break;
+  }
+
+  result.best_epoch = stopper.best_epoch();
+  result.best_score = stopper.best_score();
+  result.best_metrics = best_metrics;
+  const std::string best_path = join_path(trial_dir, "best.pt");
+  if (fs_exists(best_path) && !result.interrupted) {
+    load_weights(best_path, *model, device);
+    ModelPackage pkg;
+    pkg.architecture = arch();
+    pkg.labels = classes;
+    pkg.settings = {{"img_size", cfg.image_size}, {"model_size", handle.model_size},
+                    {"box_score_thresh", cfg.box_score_threshold}, {"nms_iou_thresh", cfg.nms_iou_threshold},
+                    {"box_detections_per_img", cfg.max_detections}, {"tile_grid_size", nullptr},
+                    {"tile_overlap_ratio", 0.25}, {"tile_predictions_nms_thresh", 0.25}};
+    pkg.per_label_metrics = per_label;
+    pkg.metrics = {{"best_epoch", result.best_epoch}, {"epochs_run", result.epochs_run},
+                   {"stopped_early", result.stopped_early}, {"metrics", best_metrics},
+                   {"train_duration_seconds", elapsed_before + seconds_since(run_start)}};
+    result.package_dir = join_path(trial_dir, "model");
+    write_model_package(result.package_dir, pkg, [&](const std::string& path) {
+      save_weights(path, *model, {{"classes", classes}, {"architecture", arch()}, {"epoch", result.best_epoch}});
+    });
+  }
+  nlohmann::json summary{{"epochs_run", result.epochs_run}, {"best_epoch", result.best_epoch},
+                         {"best_score", result.best_score}, {"stopped_early", result.stopped_early},
+                         {"interrupted", result.interrupted}, {"package", result.package_dir}};
+  for (auto* h : hooks) h->on_train_end(summary);
+  return result;
+}
+
+}  // namespace autodet

@@ -1,0 +1,105 @@
+#pragma once
+// The YOLOv5 training loop as a small core plus hooks. Per epoch: train on mosaic batches
+// (warmup_cosine per batch or step per epoch, gradient accumulation, clipping, EMA), evaluate
+// every `evaluation_frequency` epochs and at the last (R4.11), keep the best EMA weights (R4.13),
+// stop early as R4.12, and write a resumable checkpoint after every epoch.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/dataset.h"
+#include "eval/evaluate.h"
+
+namespace autodet {
+
+// Everything the loop needs, already validated (automl/ maps the job's parameters onto it).
+struct TrainConfig {
+  std::string model_name = "yolov5";
+  std::string model_size = "small";
+  int image_size = 640;
+  int epochs = 30;
+  int batch_size = 16;
+  int validation_batch_size = 16;
+  double learning_rate = 0.01;
+  std::string scheduler = "warmup_cosine";  // warmup_cosine | step | none
+  int warmup_epochs = 2;
+  double cosine_cycles = 0.45;
+  int step_size = 5;
+  double step_gamma = 0.5;
+  std::string optimizer = "sgd";
+  double momentum = 0.9;
+  bool nesterov = true;
+  double weight_decay = 1e-4;
+  double beta1 = 0.9, beta2 = 0.999;
+  bool amsgrad = false;
+  int gradient_accumulation = 1;
+  double clip_value = 5.0;  // R4.9
+  bool early_stopping = true;
+  int early_stopping_patience = 5;
+  int early_stopping_delay = 5;
+  int evaluation_frequency = 1;
+  std::optional<int> checkpoint_frequency;
+  std::optional<int> layers_to_freeze;
+  std::string metric_type = "voc";
+  double iou_threshold = 0.5;
+  double box_score_threshold = 0.1;
+  double nms_iou_threshold = 0.5;
+  int max_detections = 100;
+  bool multi_scale = false;
+  bool mosaic = true;
+  bool augment = true;
+  bool log_validation_loss = true;
+  std::string precision = "auto";
+  std::string device = "auto";
+  int workers = 0;
+  std::uint64_t seed = 1;
+  std::string init_weights;  // incremental training: a package's model.pt to start from
+  double max_minutes = 0;    // 0: no limit; otherwise stop after the epoch that crosses it
+};
+
+// What each epoch produced, for hooks.
+struct EpochSummary {
+  int epoch = 0;  // 0-based
+  int epochs = 0;
+  std::map<std::string, double> metrics;  // train_loss, box/obj/cls losses, lr, images_per_second, [mAP ...]
+  bool evaluated = false;
+  bool best = false;
+  double seconds = 0;
+  std::optional<eval::EvalReport> report;
+};
+
+// Observers of the loop (progress on the terminal, the run store, ...).
+class TrainHook {
+ public:
+  virtual ~TrainHook() = default;
+  virtual void on_train_begin(const nlohmann::json& /*info*/) {}
+  virtual void on_batch_end(int /*epoch*/, std::size_t /*batch*/, std::size_t /*batches*/,
+                            const std::map<std::string, double>& /*values*/) {}
+  virtual void on_epoch_end(const EpochSummary& /*summary*/) {}
+  virtual void on_train_end(const nlohmann::json& /*result*/) {}
+};
+
+struct TrainResult {
+  int epochs_run = 0;        // epochs completed, including those before a resume
+  int best_epoch = -1;
+  double best_score = 0;
+  bool stopped_early = false;
+  bool interrupted = false;  // stop was requested; the last completed epoch is checkpointed
+  std::map<std::string, double> best_metrics;
+  std::string package_dir;   // "" when interrupted before any evaluation
+};
+
+// Trains in trial_dir: `checkpoint.pt` (last completed epoch, resumable), `best.pt`,
+// `<epoch>_model.pt` (checkpoint_frequency), `model/` (the package of the best epoch).
+// With resume, continues after the checkpoint's epoch. stop, when set, is polled between batches.
+TrainResult train_detector(const TrainConfig& config, const Dataset& train, const Dataset& validation,
+                           const std::string& trial_dir, bool resume, const std::vector<TrainHook*>& hooks,
+                           const std::atomic<bool>* stop = nullptr);
+
+}  // namespace autodet

@@ -1,0 +1,81 @@
+#include "train/validate_model.h"
+
+#include <chrono>
+
+#include <torch/torch.h>
+
+namespace autodet {
+
+torch::Tensor batch_images(const Batch& batch, const torch::Device& device) {
+  auto cpu = torch::from_blob(const_cast<std::uint8_t*>(batch.images.data()), {batch.size, 3, batch.height, batch.width},
+                              torch::kUInt8);
+  // Convert on the device: a quarter of the bytes cross to a GPU.
+  return cpu.to(device, /*non_blocking=*/false).to(torch::kFloat).div_(255.0);
+}
+
+torch::Tensor batch_targets(const Batch& batch, const torch::Device& device) {
+  auto rows = static_cast<std::int64_t>(batch.target_rows());
+  if (rows == 0) return torch::zeros({0, 6}, torch::TensorOptions().device(device));
+  return torch::from_blob(const_cast<float*>(batch.targets.data()), {rows, 6}, torch::kFloat).to(device).clone();
+}
+
+ValidationResult validate_yolo(models::YoloV5& model, DetectionLoader& loader, const Dataset& dataset,
+                               const std::vector<std::string>& classes, const models::YoloNmsOptions& nms,
+                               const eval::EvalOptions& eval_options, const torch::Device& device, Precision precision,
+                               const models::YoloLoss* loss, int epoch) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool was_training = model->is_training();
+  model->eval();
+  torch::NoGradGuard no_grad;
+
+  eval::EvalSet set = eval::eval_set_from_dataset(dataset);
+  set.classes = classes;  // the training class list: a class absent from validation keeps its index
+  // eval_set_from_dataset numbered classes by the validation set's own list: remap by name.
+  {
+    auto val_classes = dataset.classes();
+    for (auto& im : set.images)
+      for (auto& g : im.gts) g.cls = int(std::find(classes.begin(), classes.end(), val_classes[std::size_t(g.cls)]) - classes.begin());
+  }
+
+  double loss_sum = 0;
+  std::size_t images = 0;
+  loader.start_epoch(epoch);
+  while (auto batch = loader.next()) {
+    auto x = batch_images(*batch, device);
+    std::vector<torch::Tensor> raw;
+    {
+      AutocastScope autocast(precision, device);
+      raw = model->forward(x);
+    }
+    for (auto& r : raw) r = r.to(torch::kFloat);
+    if (loss) loss_sum += (*loss)(raw, batch_targets(*batch, device)).loss.item<double>();
+    auto dets = models::yolo_non_max_suppression(model->decode(raw), nms);
+    for (int i = 0; i < batch->size; ++i) {
+      auto d = dets[std::size_t(i)].to(torch::kCPU).to(torch::kDouble).contiguous();
+      const auto* p = d.data_ptr<double>();
+      const LetterboxInfo& lb = batch->letterbox[std::size_t(i)];
+      auto& im = set.images[batch->indices[std::size_t(i)]];
+      for (std::int64_t k = 0; k < d.size(0); ++k) {
+        LabeledBox b{p[k * 6 + 0], p[k * 6 + 1], p[k * 6 + 2], p[k * 6 + 3], int(p[k * 6 + 5])};
+        LabeledBox o = lb.to_original(b);
+        o.x0 = std::clamp(o.x0, 0.0, double(lb.orig_width));
+        o.x1 = std::clamp(o.x1, 0.0, double(lb.orig_width));
+        o.y0 = std::clamp(o.y0, 0.0, double(lb.orig_height));
+        o.y1 = std::clamp(o.y1, 0.0, double(lb.orig_height));
+        if (o.x1 <= o.x0 || o.y1 <= o.y0) continue;
+        im.dets.push_back(eval::Detection{eval::XYWH{o.x0, o.y0, o.x1 - o.x0, o.y1 - o.y0}, o.cls, p[k * 6 + 4]});
+      }
+    }
+    images += std::size_t(batch->size);
+  }
+  if (was_training) model->train();
+
+  ValidationResult r;
+  r.report = eval::evaluate(set, eval_options);
+  if (loss && images) r.loss = loss_sum / double(images);
+  r.images = images;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace autodet
