@@ -40,12 +40,18 @@ test: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target all
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
-# The main job on the embedded default data (grows with training, evaluation, prediction).
+# The main job on the embedded default data: generate, check, train a small YOLOv5 for a few
+# minutes from the job file (evaluated on its validation split every epoch), show the result.
+DEMO_EPOCHS ?= 8
 demo: build
 	rm -rf $(DEMO_DIR)
-	$(BUILD_DIR)/autodet data synth --out $(DEMO_DIR)/synth --seed 1
+	$(BUILD_DIR)/autodet data synth --out $(DEMO_DIR)/synth --images 300 --seed 1
 	$(BUILD_DIR)/autodet data validate $(DEMO_DIR)/synth
 	$(BUILD_DIR)/autodet data stats $(DEMO_DIR)/synth
+	$(BUILD_DIR)/autodet train examples/jobs/synth-yolov5.yml --workspace $(DEMO_DIR)/workspace \
+	  --set name=demo --set number_of_epochs=$(DEMO_EPOCHS) --set warmup_cosine_lr_warmup_epochs=1
+	$(BUILD_DIR)/autodet jobs show demo --workspace $(DEMO_DIR)/workspace
+	@echo "model package: $(DEMO_DIR)/workspace/jobs/demo/best_model/" 
 
 bench: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)

@@ -19,10 +19,17 @@ bool cpu_has_native_bf16() {
   return avx512_bf16 || amx_bf16;
 }
 
+bool cpu_has_amx_bf16() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid_max(0, nullptr) < 7) return false;
+  __cpuid_count(7, 0, a, b, c, d);
+  return (d >> 22) & 1u;
+}
+
 Precision resolve_precision(const std::string& name, const torch::Device& device) {
   if (name == "fp32") return Precision::FP32;
   if (name == "bf16") return Precision::BF16;
-  if (name == "auto") return (device.is_cuda() || cpu_has_native_bf16()) ? Precision::BF16 : Precision::FP32;
+  if (name == "auto") return (device.is_cuda() || cpu_has_amx_bf16()) ? Precision::BF16 : Precision::FP32;
   throw UsageError("unknown precision '" + name + "' (auto, fp32, bf16)");
 }
 

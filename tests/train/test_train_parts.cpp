@@ -174,7 +174,7 @@ TEST(Checkpoint, DamagedOrForeignFilesAreClearErrors) {
 TEST(Precision, ResolveAndScope) {
   EXPECT_EQ(resolve_precision("fp32", torch::kCPU), Precision::FP32);
   EXPECT_EQ(resolve_precision("bf16", torch::kCPU), Precision::BF16);
-  EXPECT_EQ(resolve_precision("auto", torch::kCPU), cpu_has_native_bf16() ? Precision::BF16 : Precision::FP32);
+  EXPECT_EQ(resolve_precision("auto", torch::kCPU), cpu_has_amx_bf16() ? Precision::BF16 : Precision::FP32);
   EXPECT_THROW(resolve_precision("fp8", torch::kCPU), UsageError);
   auto a = torch::randn({4, 8}), b = torch::randn({8, 4});
   {

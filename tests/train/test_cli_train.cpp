@@ -1,0 +1,119 @@
+// `autodet train` as a user runs it: bad jobs fail at once with one clear line; a job killed
+// with SIGKILL mid-epoch resumes and keeps every finished epoch.
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/fs.h"
+#include "data/synth.h"
+#include "test_util.h"
+#include "train/checkpoint.h"
+
+using namespace autodet;
+using namespace autodet::testing;
+
+namespace {
+
+std::string job_yaml(const std::string& data, const std::string& extra = "") {
+  return "type: automl\ntask: image_object_detection\ntarget_column_name: label\nprimary_metric: mean_average_precision\n"
+         "training_data:\n  path: " + data + "\n  type: mltable\nvalidation_data_size: 0.25\n"
+         "training_parameters:\n  model_name: yolov5\n  model_size: nano\n  image_size: 128\n  number_of_epochs: 4\n"
+         "  training_batch_size: 8\n  validation_batch_size: 8\n  warmup_cosine_lr_warmup_epochs: 1\n  precision: fp32\n" + extra;
+}
+
+int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+}  // namespace
+
+TEST(CliTrain, BadJobsFailWithOneClearLine) {
+  TempDir t;
+  SynthOptions o;
+  o.images = 8;
+  o.width = o.height = 64;
+  generate_synthetic(o, t / "data");
+  write_text(t / "empty/a.jsonl", "");
+  struct Case {
+    std::string yaml, expect;
+  } cases[] = {
+      {job_yaml(t / "data", "  learning_rat: 0.1\n"), "learning_rate"},  // typo: the suggestion names the key
+      {job_yaml(t / "data", "  learning_rate: 7\n"), "learning_rate"},
+      {job_yaml(t / "nowhere"), "does not exist"},
+      {job_yaml(t / "empty/a.jsonl"), "no usable images"},
+  };
+  for (const auto& c : cases) {
+    write_text(t / "job.yml", c.yaml);
+    std::string out;
+    int rc = run_autodet("-q train " + (t / "job.yml") + " --workspace " + (t / "ws"), &out);
+    EXPECT_NE(rc, 0) << out;
+    EXPECT_NE(out.find(c.expect), std::string::npos) << out;
+    EXPECT_EQ(count_lines(out), 1) << out;
+  }
+}
+
+TEST(CliTrain, KillNineThenResumeKeepsFinishedEpochs) {
+  TempDir t;
+  SynthOptions o;
+  o.images = 24;
+  o.classes = 2;
+  o.width = o.height = 128;
+  o.seed = 5;
+  generate_synthetic(o, t / "data");
+  write_text(t / "job.yml", job_yaml(t / "data", "  random_seed: 2\n"));
+  const std::string ckpt = t / "ws/jobs/killme/trials/killme_0/checkpoint.pt";
+
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string log = t / "train.log";
+    std::freopen(log.c_str(), "w", stderr);
+    std::freopen(log.c_str(), "a", stdout);
+    ::execl(AUTODET_BINARY, AUTODET_BINARY, "train", (t / "job.yml").c_str(), "--workspace", (t / "ws").c_str(), "--set",
+            "name=killme", (char*)nullptr);
+    std::_Exit(127);
+  }
+  // Wait until epoch 2 (index 1) is checkpointed, then kill during epoch 3.
+  bool ready = false;
+  for (int i = 0; i < 1200 && !ready; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (fs_exists(ckpt)) {
+      try {
+        ready = read_checkpoint_meta(ckpt)["epoch"].get<int>() >= 1;
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  ASSERT_TRUE(ready) << read_text(t / "train.log");
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  const int done_before = read_checkpoint_meta(ckpt)["epoch"].get<int>() + 1;
+  ASSERT_LT(done_before, 4) << "the run finished before it could be killed";
+
+  std::string out;
+  ASSERT_EQ(run_autodet("-q jobs show killme --json --workspace " + (t / "ws"), &out), 0) << out;
+  auto before = nlohmann::json::parse(out);
+  EXPECT_EQ(before["trials"][0]["status"], "running");  // the process died without a word
+
+  ASSERT_EQ(run_autodet("-q train --resume killme --workspace " + (t / "ws"), &out), 0) << out;
+  ASSERT_EQ(run_autodet("-q jobs show killme --json --workspace " + (t / "ws"), &out), 0) << out;
+  auto after = nlohmann::json::parse(out);
+  EXPECT_EQ(after["status"], "completed");
+  EXPECT_EQ(after["trials"][0]["status"], "completed");
+  // Every epoch has its training loss: those before the kill were kept, the rest were added.
+  auto losses = after["trials"][0]["metrics"]["log_loss_train"];
+  ASSERT_EQ(losses.size(), 4u) << out;
+  for (int e = 0; e < done_before; ++e)
+    EXPECT_EQ(losses[e], before["trials"][0]["metrics"]["log_loss_train"][e]) << "epoch " << e << " changed";
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/killme/best_model/model.pt"));
+  EXPECT_EQ(read_checkpoint_meta(ckpt)["epoch"], 3);
+}
