@@ -15,6 +15,8 @@ DEB_PACKAGES := build-essential cmake ccache pkg-config git \
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
+# Hits across clones in different folders (CI builds a fresh clone).
+export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_MAXSIZE ?= 5G
 
 .PHONY: all deps build test demo bench fuzz clean
