@@ -18,6 +18,7 @@
 namespace autodet {
 
 using job_yaml::at;
+using job_yaml::one_of;
 using job_yaml::scalar;
 
 namespace {
@@ -68,18 +69,6 @@ void check_top_keys(const std::string& file, const YAML::Node& root) {
                                 "validation_data, target_column_name, training_parameters, limits, sweep, "
                                 "search_space, ...; see docs/job.md)");
   }
-}
-
-std::string one_of(const std::string& file, const YAML::Node& node, const std::string& key,
-                   const std::vector<std::string>& allowed) {
-  const std::string s = scalar(file, node, key);
-  for (const std::string& w : {lower_word(s), camel_to_snake(s)})
-    for (const auto& a : allowed)
-      if (a == w) return a;
-  std::string list;
-  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-  throw UsageError(at(file, node, key), "'" + s + "' is not allowed for " + key + did_you_mean(lower_word(s), allowed) +
-                                            "; expected " + (allowed.size() == 1 ? allowed[0] : "one of: " + list));
 }
 
 void read_header(JobSpec& spec, const YAML::Node& root, const JobParseOptions& options) {

@@ -21,6 +21,18 @@ std::string scalar(const std::string& file, const YAML::Node& node, const std::s
   return node.Scalar();
 }
 
+std::string one_of(const std::string& file, const YAML::Node& node, const std::string& key,
+                   const std::vector<std::string>& allowed) {
+  const std::string s = scalar(file, node, key);
+  for (const std::string& w : {lower_word(s), camel_to_snake(s)})
+    for (const auto& a : allowed)
+      if (a == w) return a;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  throw UsageError(at(file, node, key), "'" + s + "' is not allowed for " + key + did_you_mean(lower_word(s), allowed) +
+                                            "; expected " + (allowed.size() == 1 ? allowed[0] : "one of: " + list));
+}
+
 std::string dotted(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }

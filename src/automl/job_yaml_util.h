@@ -28,5 +28,9 @@ double number_in(const std::string& file, const YAML::Node& node, const std::str
 bool bool_of(const std::string& file, const YAML::Node& node, const std::string& key);
 // "key" or "parent.key".
 std::string dotted(const std::string& parent, const std::string& key);
+// The one word of `node` among `allowed` (case-insensitive, PascalCase accepted), or a UsageError
+// naming the value, the key, the closest allowed word and the list.
+std::string one_of(const std::string& file, const YAML::Node& node, const std::string& key,
+                   const std::vector<std::string>& allowed);
 
 }  // namespace autodet::job_yaml

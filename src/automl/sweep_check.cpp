@@ -15,18 +15,6 @@
 namespace autodet::job_yaml {
 namespace {
 
-// The one word of `node` among `allowed` (case-insensitive, PascalCase accepted), or UsageError.
-std::string word_among(const std::string& file, const YAML::Node& node, const std::string& key,
-                       const std::vector<std::string>& allowed) {
-  const std::string s = scalar(file, node, key);
-  for (const std::string& w : {lower_word(s), camel_to_snake(s)})
-    for (const auto& a : allowed)
-      if (a == w) return a;
-  std::string list;
-  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-  throw UsageError(at(file, node, key), "'" + s + "' is not allowed for " + key + did_you_mean(lower_word(s), allowed) +
-                                            "; expected one of: " + list);
-}
 
 void read_policy(const std::string& file, const YAML::Node& node, nlohmann::json& out) {
   const std::string key = "sweep.early_termination";
@@ -34,7 +22,7 @@ void read_policy(const std::string& file, const YAML::Node& node, nlohmann::json
   const YAML::Node type = node["type"];
   if (!type) throw UsageError(at(file, node, key + ".type"), "type is missing; expected bandit, median_stopping "
                                                                "or truncation_selection");
-  const std::string t = word_among(file, type, key + ".type", {"bandit", "median_stopping", "truncation_selection"});
+  const std::string t = one_of(file, type, key + ".type", {"bandit", "median_stopping", "truncation_selection"});
   out["type"] = t;
   std::vector<std::string> keys = {"type", "evaluation_interval", "delay_evaluation"};
   if (t == "bandit") keys.insert(keys.end(), {"slack_factor", "slack_amount"});
@@ -91,7 +79,7 @@ void check_distribution(const std::string& file, const std::string& name, const 
     throw UsageError(at(file, node, key + ".type"), "type is missing; expected a distribution such as "
                                                     "{type: choice, values: [...]} or {type: uniform, min_value: "
                                                     "..., max_value: ...}");
-  const std::string t = word_among(file, type, key + ".type", names);
+  const std::string t = one_of(file, type, key + ".type", names);
   std::vector<std::string> keys = distributions().at(t);
   for (const auto& k : keys)
     if (!node[k]) throw UsageError(at(file, node, key + "." + k), t + " needs " + k);
@@ -145,7 +133,7 @@ nlohmann::json read_sweep(const std::string& file, const YAML::Node& node) {
     throw UsageError(at(file, node, "sweep.sampling_algorithm"),
                      "sampling_algorithm is missing; expected random, grid or bayesian");
   nlohmann::json out = yaml_to_json(node);
-  out["sampling_algorithm"] = word_among(file, algo, "sweep.sampling_algorithm", {"random", "grid", "bayesian"});
+  out["sampling_algorithm"] = one_of(file, algo, "sweep.sampling_algorithm", {"random", "grid", "bayesian"});
   const YAML::Node policy = node["early_termination"];
   if (policy && !policy.IsNull()) read_policy(file, policy, out["early_termination"]);
   return out;
