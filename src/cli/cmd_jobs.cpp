@@ -184,7 +184,7 @@ void show_job(const Args& a) {
   std::vector<std::vector<std::string>> rows;
   for (const json& t : j["trials"]) {
     int epochs = 0;
-    for (const auto& e : t["metric_epochs"]) epochs = std::max(epochs, e.empty() ? 0 : e.back().get<int>());
+    for (const auto& e : t["metric_epochs"]) epochs = std::max(epochs, e.empty() ? 0 : e.back().get<int>() + 1);  // epochs are numbered from 0
     rows.push_back({t["id"], t["status"], metric_text(t["best_metric"]),
                     t["best_epoch"].is_null() ? "-" : std::to_string(t["best_epoch"].get<int>()),
                     std::to_string(epochs), duration_text(t["duration_seconds"]), parameters_text(t["parameters"])});
