@@ -24,6 +24,8 @@ using store::RunStatus;
 
 constexpr std::uint64_t kDefaultSeed = 1;  // the Azure YOLO runtime's default random_seed
 
+std::uint64_t job_seed(const TrainingParams& p) { return p.random_seed ? std::uint64_t(*p.random_seed) : kDefaultSeed; }
+
 TrainConfig to_train_config(const TrainingParams& p) {
   TrainConfig c;
   c.model_name = p.model_name;
@@ -61,10 +63,11 @@ TrainConfig to_train_config(const TrainingParams& p) {
   c.mosaic = p.advanced_settings.apply_mosaic_for_yolo;
   c.augment = p.advanced_settings.apply_automl_train_augmentations;
   c.log_validation_loss = p.log_validation_loss;
+  c.log_training_metrics = p.log_training_metrics && !p.tile_grid_size;  // R8.9: off with tiling
   c.precision = p.precision;
   c.device = p.device;
   c.workers = 0;
-  c.seed = p.random_seed ? std::uint64_t(*p.random_seed) : kDefaultSeed;
+  c.seed = job_seed(p);
   return c;
 }
 
@@ -96,19 +99,23 @@ std::string worker_name() {
   return fmt::format("{}:{}", host, ::getpid());
 }
 
-RunJobResult train_trial(const JobSpec& spec, const std::string& trial, store::RunStore& rs, const store::Workspace& ws,
-                         bool resume, const RunJobOptions& options) {
+// Incremental training (§8.1): the model another trial (or a job's best) left, "" without one.
+std::string initial_weights(const JobSpec& spec, store::RunStore& rs, const store::Workspace& ws) {
+  if (!spec.params.checkpoint_run_id) return "";
+  const std::string& id = *spec.params.checkpoint_run_id;
+  std::string from;
+  if (auto t = rs.find_trial(id)) from = join_path(ws.trial_dir(t->job, id), "model/model.pt");
+  else if (rs.find_job(id)) from = join_path(ws.best_model_dir(id), "model.pt");
+  else throw UsageError("checkpoint_run_id '" + id + "' is neither a trial nor a job in " + ws.root());
+  if (!fs_exists(from)) throw UsageError("checkpoint_run_id '" + id + "' has no finished model yet (" + from + ")");
+  return from;
+}
+
+RunJobResult train_trial(const JobSpec& spec, const std::pair<Dataset, Dataset>& data, const std::string& trial,
+                         store::RunStore& rs, const store::Workspace& ws, bool resume, const RunJobOptions& options) {
   TrainConfig cfg = to_train_config(spec.params);
-  if (spec.params.checkpoint_run_id) {
-    // Incremental training (§8.1): start from another trial's (or job's best) model.
-    const std::string& id = *spec.params.checkpoint_run_id;
-    std::string from;
-    if (auto t = rs.find_trial(id)) from = join_path(ws.trial_dir(t->job, id), "model/model.pt");
-    else if (rs.find_job(id)) from = join_path(ws.best_model_dir(id), "model.pt");
-    else throw UsageError("checkpoint_run_id '" + id + "' is neither a trial nor a job in " + ws.root());
-    cfg.init_weights = from;
-  }
-  auto [train, val] = read_job_data(spec, cfg.seed);
+  cfg.init_weights = initial_weights(spec, rs, ws);
+  const auto& [train, val] = data;
   const std::string dir = ws.trial_dir(spec.name, trial);
   ProgressHook progress;
   StoreHook store_hook(rs, trial, worker_name());
@@ -153,6 +160,14 @@ JobSpec parse_saved(const std::string& text, const nlohmann::json& saved) {
   return spec;
 }
 
+// What must hold before a new job is recorded: a free name and a usable starting model.
+void check_new_job(const JobSpec& spec, store::RunStore& rs, const store::Workspace& ws) {
+  if (rs.find_job(spec.name))
+    throw UsageError("job '" + spec.name + "' already exists in " + ws.root() + "; give another name, or continue it with --resume " +
+                     spec.name);
+  initial_weights(spec, rs, ws);
+}
+
 }  // namespace
 
 RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& options) {
@@ -172,11 +187,16 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
     throw DataError(Location{job_yaml, spec.validation_data->line, "", "validation_data.path"},
                     "'" + spec.validation_data->given + "' does not exist");
 
+  const auto data = read_job_data(spec, job_seed(spec.params));
   store::Workspace ws(options.workspace);
   auto rs = store::open_run_store(ws, true);
-  if (rs->find_job(spec.name))
-    throw UsageError("job '" + spec.name + "' already exists in " + ws.root() + "; give another name, or continue it with --resume " +
-                     spec.name);
+  check_new_job(spec, *rs, ws);
+  if (options.before_training) {
+    rs.reset();  // the restarted process opens it again
+    options.before_training();
+    rs = store::open_run_store(ws, true);
+    check_new_job(spec, *rs, ws);
+  }
   nlohmann::json saved{{"source_file", job_yaml}, {"base_dir", spec.base_dir}, {"overrides", options.overrides},
                        {"name", spec.name}, {"job", job_to_json(spec)}};
   store::JobRecord job;
@@ -193,7 +213,7 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
   tr.parameters = params_to_json(spec.params).dump();
   const std::string trial = rs->create_trial(spec.name, tr);
   log::info("job {} (trial {}) in {}", spec.name, trial, ws.root());
-  return train_trial(spec, trial, *rs, ws, false, options);
+  return train_trial(spec, data, trial, *rs, ws, false, options);
 }
 
 RunJobResult resume_job(const std::string& name, const RunJobOptions& options) {
@@ -209,10 +229,12 @@ RunJobResult resume_job(const std::string& name, const RunJobOptions& options) {
   nlohmann::json saved = nlohmann::json::parse(job.spec);
   JobSpec spec = parse_saved(read_file(join_path(ws.job_dir(name), "job.yml")), saved);
   for (const auto& o : options.overrides) apply_override(spec, o);
+  const auto data = read_job_data(spec, job_seed(spec.params));
+  if (options.before_training) options.before_training();
   if (open->status == RunStatus::Running) rs->set_trial_status(open->id, RunStatus::Queued, "resumed");
   if (job.status == RunStatus::Running) rs->set_job_status(name, RunStatus::Queued, "resumed");
   log::info("resuming job {} (trial {})", name, open->id);
-  return train_trial(spec, open->id, *rs, ws, true, options);
+  return train_trial(spec, data, open->id, *rs, ws, true, options);
 }
 
 }  // namespace autodet

@@ -3,6 +3,7 @@
 // the job and its trial in the workspace's run store, train, and publish the best model at
 // WORKSPACE/jobs/JOB/best_model/. Also resumes a job whose process was killed or interrupted.
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct RunJobOptions {
   std::vector<std::string> overrides;     // --set key=value, applied in order
   const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C: stop after the current batch
   bool progress = true;                   // progress lines on stderr
+  // Called once the job and its data are checked, before anything is recorded or trained
+  // (the CLI restarts the process there with the OpenMP settings training needs).
+  std::function<void()> before_training;
 };
 
 struct RunJobResult {

@@ -1,12 +1,15 @@
 // `autodet train JOB.yml`: train a detector from an Azure-style job file, no code.
 #ifdef AUTODET_HAVE_TORCH  // training needs the libtorch layers
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <csignal>
 
 #include "automl/run_job.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/process_restart.h"
 
 namespace autodet::cli {
 namespace {
@@ -32,6 +35,19 @@ void run(const Args& a) {
   o.workspace = a.workspace;
   o.overrides = a.overrides;
   o.stop = &g_stop;
+  // libgomp's threads spin at barriers unless told otherwise when the process starts. With any
+  // other process competing for the cores that made a training step up to 6x slower, against a
+  // few per cent on an idle machine (bench/RESULTS.md). A policy the user set is kept.
+  if (!std::getenv("OMP_WAIT_POLICY")) {
+    // This first pass only checks the job and its data; the restarted process says the rest, so
+    // its warnings are not printed twice. Errors still end the command here, at once.
+    const log::Level level = log::level();
+    log::set_level(std::max(level, log::Level::Error));
+    o.before_training = [level] {
+      restart_with_env("OMP_WAIT_POLICY", "PASSIVE");
+      log::set_level(level);  // the restart was impossible: go on in this process
+    };
+  }
   RunJobResult r = a.resume.empty() ? run_job_file(a.job_file, o) : resume_job(a.resume, o);
   if (r.train.interrupted) {
     set_exit_code(130);

@@ -122,4 +122,24 @@ nlohmann::json load_weights(const std::string& path, torch::nn::Module& model, c
   return load_checkpoint(path, model, nullptr, nullptr, device);
 }
 
+WeightTransfer load_matching_weights(const std::string& path, torch::nn::Module& model, const torch::Device& device) {
+  torch::serialize::InputArchive ar;
+  open_archive(ar, path, device);
+  WeightTransfer out;
+  out.meta = read_meta(ar, path);
+  torch::NoGradGuard no_grad;
+  for (auto& [name, t] : named_state(model)) {
+    torch::Tensor v;
+    if (ar.try_read("model." + name, v) && v.sizes() == t.sizes()) {
+      t.copy_(v);
+      ++out.loaded;
+    } else {
+      out.skipped.push_back(name);
+    }
+  }
+  if (out.loaded == 0)
+    throw Error(Location{path, 0, "", ""}, "no tensor of this checkpoint fits the model: it was made for another architecture");
+  return out;
+}
+
 }  // namespace autodet

@@ -104,8 +104,14 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   std::string anchor_report;
   if (!resuming) {
     if (!cfg.init_weights.empty()) {
-      load_weights(cfg.init_weights, *model, torch::kCPU);
-      anchor_report = "anchors from " + cfg.init_weights;
+      const nlohmann::json from = read_checkpoint_meta(cfg.init_weights);
+      const std::string from_model = from.value("architecture", nlohmann::json::object()).value("model_name", "");
+      if (from_model != cfg.model_name)
+        throw DataError(Location{cfg.init_weights, 0, "", "model_name"},
+                        "the initial weights are for model_name '" + from_model + "', not '" + cfg.model_name + "'");
+      WeightTransfer wt = load_matching_weights(cfg.init_weights, *model, torch::kCPU);
+      anchor_report = fmt::format("initial weights and anchors from {}: {} tensors loaded, {} re-initialised{}", cfg.init_weights,
+                                  wt.loaded, wt.skipped.size(), wt.skipped.empty() ? "" : " (e.g. " + wt.skipped.front() + ")");
     } else {
       Rng rng(cfg.seed ^ 0xA5C4u);
       auto check = models::check_anchors(training_box_sizes(train, cfg.image_size), model->anchors_pixels(), rng);
@@ -139,6 +145,9 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   vl.multi_scale = false;
   vl.shuffle = false;
   DetectionLoader val_loader(validation, classes, vl);
+  // log_training_metrics: the training images as validation sees them (no augmentation).
+  std::unique_ptr<DetectionLoader> train_eval_loader;
+  if (cfg.log_training_metrics) train_eval_loader = std::make_unique<DetectionLoader>(train, classes, vl);
 
   eval::EvalOptions eo;
   eo.metric = eval::parse_metric_type(cfg.metric_type == "none" ? "voc" : cfg.metric_type);
@@ -151,6 +160,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
 
   EarlyStopping stopper(cfg.early_stopping, cfg.early_stopping_patience, cfg.early_stopping_delay);
   nlohmann::json per_label = nlohmann::json::object();
+  nlohmann::json per_label_train = nlohmann::json::object();
   std::map<std::string, double> best_metrics;
   int start_epoch = 0;
   long step = 0;
@@ -163,6 +173,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     step = meta.at("step").get<long>();
     stopper.load_state(meta.at("early_stopping"));
     per_label = meta.value("per_label_metrics", nlohmann::json::object());
+    per_label_train = meta.value("per_label_metrics_train", nlohmann::json::object());
     best_metrics = meta.value("best_metrics", std::map<std::string, double>{});
     elapsed_before = meta.value("elapsed_seconds", 0.0);
     anchor_report = "resumed after epoch " + std::to_string(start_epoch - 1);
@@ -269,6 +280,13 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
         save_weights(join_path(trial_dir, "best.pt"), *model, {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
       }
       summary.report = std::move(vr.report);
+      if (train_eval_loader) {
+        ValidationResult tr = validate_yolo(model, *train_eval_loader, train, classes, nms, eo, device, precision,
+                                            nullptr, epoch);
+        for (const auto& [name, value] : report_metrics(tr.report))
+          if (name != "log_loss_train") summary.metrics[name + "_train"] = value;
+        append_per_label(per_label_train, tr.report);
+      }
     }
     if (cfg.checkpoint_frequency && (epoch + 1) % *cfg.checkpoint_frequency == 0)
       save_weights(join_path(trial_dir, fmt::format("{}_model.pt", epoch)), *model,
@@ -281,7 +299,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     summary.seconds = seconds_since(epoch_start);
     save_checkpoint(checkpoint_path, *model, &ema, optimizer.get(),
                     {{"epoch", epoch}, {"step", step}, {"classes", classes}, {"early_stopping", stopper.state()},
-                     {"per_label_metrics", per_label}, {"best_metrics", best_metrics}, {"architecture", arch()},
+                     {"per_label_metrics", per_label}, {"per_label_metrics_train", per_label_train}, {"best_metrics", best_metrics}, {"architecture", arch()},
                      {"elapsed_seconds", elapsed_before + seconds_since(run_start)}});
     result.epochs_run = epoch + 1;
     for (auto* h : hooks) h->on_epoch_end(summary);
@@ -309,6 +327,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     pkg.metrics = {{"best_epoch", result.best_epoch}, {"epochs_run", result.epochs_run},
                    {"stopped_early", result.stopped_early}, {"metrics", best_metrics},
                    {"train_duration_seconds", elapsed_before + seconds_since(run_start)}};
+    if (!per_label_train.empty()) pkg.metrics["per_label_metrics_train"] = per_label_train;
     result.package_dir = join_path(trial_dir, "model");
     write_model_package(result.package_dir, pkg, [&](const std::string& path) {
       save_weights(path, *model, {{"classes", classes}, {"architecture", arch()}, {"epoch", result.best_epoch}});

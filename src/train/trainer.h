@@ -55,6 +55,7 @@ struct TrainConfig {
   bool mosaic = true;
   bool augment = true;
   bool log_validation_loss = true;
+  bool log_training_metrics = false;  // also evaluate on the training images (metrics named *_train)
   std::string precision = "auto";
   std::string device = "auto";
   int workers = 0;

@@ -117,3 +117,35 @@ TEST(CliTrain, KillNineThenResumeKeepsFinishedEpochs) {
   EXPECT_TRUE(fs_exists(t / "ws/jobs/killme/best_model/model.pt"));
   EXPECT_EQ(read_checkpoint_meta(ckpt)["epoch"], 3);
 }
+
+TEST(CliTrain, IncrementalTrainingStartsFromAnotherJobsModel) {
+  TempDir t;
+  SynthOptions o;
+  o.images = 12;
+  o.width = o.height = 96;
+  o.classes = 2;
+  generate_synthetic(o, t / "two");
+  o.classes = 3;
+  o.seed = 9;
+  generate_synthetic(o, t / "three");
+  const std::string ws = " --workspace " + (t / "ws") + " --set number_of_epochs=1";
+  write_text(t / "base.yml", "name: base\n" + job_yaml(t / "two"));
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "base.yml") + ws, &out), 0) << out;
+
+  // Another class count: everything but the class-dependent head starts from the base model.
+  write_text(t / "inc.yml", "name: inc\n" + job_yaml(t / "three", "  checkpoint_run_id: base\n"));
+  ASSERT_EQ(run_autodet("train " + (t / "inc.yml") + ws, &out), 0) << out;
+  EXPECT_NE(out.find("initial weights and anchors from"), std::string::npos) << out;
+  EXPECT_NE(out.find("jobs/base/best_model/model.pt"), std::string::npos) << out;
+  EXPECT_NE(out.find("6 re-initialised"), std::string::npos) << out;
+
+  // A trial id works too; an unknown id is one clear line.
+  write_text(t / "inc2.yml", "name: inc2\n" + job_yaml(t / "two", "  checkpoint_run_id: base_0\n"));
+  ASSERT_EQ(run_autodet("train " + (t / "inc2.yml") + ws, &out), 0) << out;
+  EXPECT_NE(out.find("0 re-initialised"), std::string::npos) << out;
+  write_text(t / "bad.yml", "name: bad\n" + job_yaml(t / "two", "  checkpoint_run_id: nosuchrun\n"));
+  EXPECT_NE(run_autodet("-q train " + (t / "bad.yml") + ws, &out), 0);
+  EXPECT_NE(out.find("nosuchrun"), std::string::npos) << out;
+  EXPECT_EQ(count_lines(out), 1) << "[" << out << "]";
+}

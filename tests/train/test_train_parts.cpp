@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "models/registry.h"
+#include "models/yolo/yolov5.h"
 #include "test_util.h"
 #include "train/checkpoint.h"
 #include "train/early_stopping.h"
@@ -168,6 +170,31 @@ TEST(Checkpoint, DamagedOrForeignFilesAreClearErrors) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("other.pt"), std::string::npos);
+  }
+}
+
+TEST(Checkpoint, MatchingWeightsSkipTheHeadOfAnotherClassCount) {
+  TempDir t;
+  auto two = models::build_detector("yolov5", "nano", 2, 1).yolov5();
+  save_weights(t / "two.pt", *two, {{"architecture", {{"model_name", "yolov5"}}}});
+  auto three = models::build_detector("yolov5", "nano", 3, 7).yolov5();
+  const auto head_before = three->named_parameters()["model.24.m.0.weight"].clone();
+  WeightTransfer wt = load_matching_weights(t / "two.pt", *three, torch::kCPU);
+  EXPECT_EQ(wt.meta["architecture"]["model_name"], "yolov5");
+  // The three output convolutions (weight and bias) depend on the class count; nothing else does.
+  ASSERT_EQ(wt.skipped.size(), 6u);
+  for (const auto& name : wt.skipped) EXPECT_NE(name.find("model.24.m."), std::string::npos) << name;
+  EXPECT_EQ(wt.loaded + 6, named_state(*three).size());
+  EXPECT_TRUE(torch::equal(three->named_parameters()["model.0.conv.weight"], two->named_parameters()["model.0.conv.weight"]));
+  EXPECT_TRUE(torch::equal(three->named_parameters()["model.24.m.0.weight"], head_before));
+  EXPECT_TRUE(torch::equal(three->named_buffers()["model.24.anchors"], two->named_buffers()["model.24.anchors"]));
+
+  TinyNet net;  // nothing in common: a clear error naming the file
+  try {
+    load_matching_weights(t / "two.pt", net, torch::kCPU);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("two.pt"), std::string::npos) << e.what();
   }
 }
 

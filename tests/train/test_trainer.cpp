@@ -74,6 +74,27 @@ TEST(Trainer, TrainsEvaluatesAndWritesThePackage) {
   EXPECT_EQ(read_checkpoint_meta(join_path(out.path(), "checkpoint.pt"))["epoch"], 2);
 }
 
+TEST(Trainer, LogTrainingMetricsEvaluatesTheTrainingImagesToo) {
+  TinyData d;
+  TempDir out;
+  Recorder rec;
+  TrainConfig c = tiny_config();
+  c.epochs = 1;
+  c.log_training_metrics = true;
+  c.box_score_threshold = 0.0;  // an untrained model's scores are low; keep every detection
+  TrainResult r = train_detector(c, d.train, d.val, out.path(), false, {&rec});
+  ASSERT_EQ(rec.epochs.size(), 1u);
+  const auto& m = rec.epochs[0].metrics;
+  ASSERT_TRUE(m.count("mean_average_precision_train"));
+  EXPECT_TRUE(m.count("precision_train"));
+  EXPECT_TRUE(m.count("recall_train"));
+  EXPECT_FALSE(m.count("log_loss_train_train"));
+  EXPECT_GE(m.at("recall_train"), 0.0);
+  EXPECT_LE(m.at("recall_train"), 1.0);
+  ModelPackage p = read_model_package(r.package_dir);
+  EXPECT_EQ(p.metrics["per_label_metrics_train"]["circle"]["average_precision"].size(), 1u);
+}
+
 TEST(Trainer, ResumeContinuesExactlyWhereItStopped) {
   TinyData d;
   TempDir a, b;
