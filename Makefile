@@ -53,7 +53,12 @@ demo: build
 	$(BUILD_DIR)/autodet train examples/jobs/synth-yolov5.yml --workspace $(DEMO_DIR)/workspace \
 	  --set name=demo --set number_of_epochs=$(DEMO_EPOCHS) --set warmup_cosine_lr_warmup_epochs=1
 	$(BUILD_DIR)/autodet jobs show demo --workspace $(DEMO_DIR)/workspace
-	@echo "model package: $(DEMO_DIR)/workspace/jobs/demo/best_model/" 
+	$(BUILD_DIR)/autodet predict --model $(DEMO_DIR)/workspace/jobs/demo/best_model \
+	  $(DEMO_DIR)/synth/images/000001.jpg $(DEMO_DIR)/synth/images/000002.jpg $(DEMO_DIR)/synth/images/000003.jpg \
+	  --out $(DEMO_DIR)/predictions.jsonl --draw $(DEMO_DIR)/drawn
+	@echo "model package: $(DEMO_DIR)/workspace/jobs/demo/best_model/"
+	@echo "predictions:   $(DEMO_DIR)/predictions.jsonl, drawn images in $(DEMO_DIR)/drawn/"
+	@echo "serve it:      $(BUILD_DIR)/autodet serve --model $(DEMO_DIR)/workspace/jobs/demo/best_model --port 8080"
 
 bench: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)

@@ -28,10 +28,10 @@ void ProgressHook::on_train_begin(const nlohmann::json& info) {
   epochs_ = info.value("epochs", 0);
   start_epoch_ = info.value("start_epoch", 0);
   start_ = last_print_ = std::chrono::steady_clock::now();
-  log::info("training on {} ({}, {} threads, {} loader workers): {} train / {} validation images, {} classes, {} batches/epoch",
+  log::info("training on {} ({}, {} threads, {} loader workers): {} train / {} validation images, {} class{}, {} batches/epoch",
             info.value("device", "?"), info.value("precision", "?"), info.value("threads", 0), info.value("loader_workers", 0),
             info.value("train_images", 0), info.value("validation_images", 0), info["classes"].size(),
-            info.value("batches_per_epoch", 0));
+            info["classes"].size() == 1 ? "" : "es", info.value("batches_per_epoch", 0));
   if (!info.value("anchors", std::string()).empty()) log::info("{}", info.value("anchors", std::string()));
 }
 
