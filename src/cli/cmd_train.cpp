@@ -35,16 +35,18 @@ void run(const Args& a) {
   o.workspace = a.workspace;
   o.overrides = a.overrides;
   o.stop = &g_stop;
-  // libgomp's threads spin at barriers unless told otherwise when the process starts. With any
-  // other process competing for the cores that made a training step up to 6x slower, against a
-  // few per cent on an idle machine (bench/RESULTS.md). A policy the user set is kept.
-  if (!std::getenv("OMP_WAIT_POLICY")) {
+  // libgomp's idle threads spin at barriers for 300,000 rounds unless told otherwise when the
+  // process starts. With other processes competing for the cores that made a training step up to
+  // 6x slower; a short spin (20,000) loses about 5% on an idle machine and keeps most of the speed
+  // under contention, where OMP_WAIT_POLICY=PASSIVE loses 25% idle (bench/RESULTS.md). A policy
+  // the user set is kept.
+  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT")) {
     // This first pass only checks the job and its data; the restarted process says the rest, so
     // its warnings are not printed twice. Errors still end the command here, at once.
     const log::Level level = log::level();
     log::set_level(std::max(level, log::Level::Error));
     o.before_training = [level] {
-      restart_with_env("OMP_WAIT_POLICY", "PASSIVE");
+      restart_with_env("GOMP_SPINCOUNT", "20000");
       log::set_level(level);  // the restart was impossible: go on in this process
     };
   }
