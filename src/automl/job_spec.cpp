@@ -156,13 +156,16 @@ void read_limits(JobSpec& spec, const YAML::Node& n) {
   const std::string& file = spec.source_file;
   if (!n || n.IsNull()) return;
   job_yaml::require_map(file, n, "limits");
-  job_yaml::check_keys(file, n, "limits", {"max_trials", "max_concurrent_trials", "timeout_minutes"});
+  job_yaml::check_keys(file, n, "limits", {"max_trials", "max_concurrent_trials", "timeout_minutes", "trial_timeout_minutes"});
   if (n["max_trials"]) spec.limits.max_trials = job_yaml::int_in(file, n["max_trials"], "limits.max_trials", 1, 1000);
   if (n["max_concurrent_trials"])
     spec.limits.max_concurrent_trials_requested =
         job_yaml::int_in(file, n["max_concurrent_trials"], "limits.max_concurrent_trials", 1, 100);
   if (n["timeout_minutes"])
     spec.limits.timeout_minutes = job_yaml::int_in(file, n["timeout_minutes"], "limits.timeout_minutes", 1, 86400);
+  if (n["trial_timeout_minutes"])
+    spec.limits.trial_timeout_minutes =
+        job_yaml::int_in(file, n["trial_timeout_minutes"], "limits.trial_timeout_minutes", 1, 86400);
 }
 
 void read_training_parameters(JobSpec& spec, const YAML::Node& n) {
@@ -310,7 +313,8 @@ JobSpec parse_job_yaml_text(const std::string& text, const std::string& file_lab
     if (!spec.sweep.is_null() && spec.search_space.is_null())
       throw UsageError(at(file, sweep, "sweep"), "sweep needs a search_space to sample from; without both, "
                                                  "max_trials > 1 runs AutoMode");
-    if (!spec.sweep.is_null()) job_yaml::check_sweep_fits_space(file, sweep, spec.sweep, spec.search_space);
+    if (!spec.sweep.is_null())
+      for (const auto& w : job_yaml::check_sweep_fits_space(file, sweep, space)) add_warning(spec, w);
     for (const char* key : {"outputs", "properties", "resources"}) {
       const YAML::Node n = root[key];
       if (!n || n.IsNull()) continue;
@@ -429,7 +433,9 @@ nlohmann::json job_to_json(const JobSpec& spec) {
       {"limits",
        {{"max_trials", spec.limits.max_trials},
         {"max_concurrent_trials", spec.limits.max_concurrent_trials},
-        {"timeout_minutes", spec.limits.timeout_minutes ? nlohmann::json(*spec.limits.timeout_minutes) : nlohmann::json()}}},
+        {"timeout_minutes", spec.limits.timeout_minutes ? nlohmann::json(*spec.limits.timeout_minutes) : nlohmann::json()},
+        {"trial_timeout_minutes",
+         spec.limits.trial_timeout_minutes ? nlohmann::json(*spec.limits.trial_timeout_minutes) : nlohmann::json()}}},
       {"training_parameters", params_to_json(spec.params)},
       {"explicitly_set", spec.params.explicitly_set},
       {"sweep", spec.sweep},

@@ -39,6 +39,7 @@ struct Limits {
   int max_concurrent_trials = 1;             // 1..100, already capped at max_trials (R2.1)
   int max_concurrent_trials_requested = 1;   // as written, before the cap
   std::optional<int> timeout_minutes;        // whole job; unset: no limit of its own (Azure: 7 days)
+  std::optional<int> trial_timeout_minutes;  // each trial (an autodet extension); unset: none
 };
 
 // One parsed, checked job; plain data that the trainer and the sweep code read.

@@ -71,13 +71,28 @@ std::string value_text(double v) {
   return fmt::format("{:.6g}", v);
 }
 
-// "learning_rate=0.01 model_name=yolov5".
-std::string parameters_text(const json& params) {
+// "learning_rate=0.01 model_name=yolov5", of the keys given (all when keys is empty).
+std::string parameters_text(const json& params, const std::set<std::string>& keys) {
   if (!params.is_object()) return params.dump();
   std::string s;
-  for (auto it = params.begin(); it != params.end(); ++it)
-    s += (s.empty() ? "" : " ") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
-  return s;
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    if (!keys.empty() && !keys.count(it.key())) continue;
+    std::string v = it->is_string() ? it->get<std::string>() : it->dump();
+    if (it->is_number_float()) v = fmt::format("{:.6g}", it->get<double>());
+    s += (s.empty() ? "" : " ") + it.key() + "=" + v;
+  }
+  return s.empty() ? "-" : s;
+}
+
+// The parameters whose values differ between the trials (a sweep's varying ones).
+std::set<std::string> varying_parameters(const json& trials) {
+  std::set<std::string> keys;
+  for (const json& t : trials)
+    for (auto it = t["parameters"].begin(); t["parameters"].is_object() && it != t["parameters"].end(); ++it)
+      for (const json& u : trials)
+        if (!u["parameters"].is_object() || !u["parameters"].contains(it.key()) || u["parameters"][it.key()] != *it)
+          keys.insert(it.key());
+  return keys;
 }
 
 void list_jobs(const Args& a) {
@@ -181,17 +196,27 @@ void show_job(const Args& a) {
     return;
   }
   log::out() << "\n";
+  // Best first by the primary metric (trials without one last, in index order).
+  std::vector<json> trials(j["trials"].begin(), j["trials"].end());
+  std::stable_sort(trials.begin(), trials.end(), [](const json& a, const json& b) {
+    if (a["best_metric"].is_null() || b["best_metric"].is_null()) return !a["best_metric"].is_null() && b["best_metric"].is_null();
+    return a["best_metric"].get<double>() > b["best_metric"].get<double>();
+  });
+  const std::set<std::string> varying = varying_parameters(j["trials"]);
+  const bool one = trials.size() == 1;
   std::vector<std::vector<std::string>> rows;
-  for (const json& t : j["trials"]) {
+  for (const json& t : trials) {
     int epochs = 0;
     for (const auto& e : t["metric_epochs"]) epochs = std::max(epochs, e.empty() ? 0 : e.back().get<int>() + 1);  // epochs are numbered from 0
     rows.push_back({t["id"], t["status"], metric_text(t["best_metric"]),
                     t["best_epoch"].is_null() ? "-" : std::to_string(t["best_epoch"].get<int>()),
-                    std::to_string(epochs), duration_text(t["duration_seconds"]), parameters_text(t["parameters"])});
+                    std::to_string(epochs), duration_text(t["duration_seconds"]),
+                    one ? parameters_text(t["parameters"], {}) : varying.empty() ? "-" : parameters_text(t["parameters"], varying)});
   }
-  print_table({"TRIAL", "STATUS", "BEST mAP", "AT EPOCH", "EPOCHS", "DURATION", "PARAMETERS"}, rows,
-              {false, false, true, true, true, true, false});
-  for (const json& t : j["trials"])
+  print_table({"TRIAL", "STATUS", "BEST mAP", "AT EPOCH", "EPOCHS", "DURATION",
+               one ? "PARAMETERS" : "PARAMETERS (those that differ)"},
+              rows, {false, false, true, true, true, true, false});
+  for (const json& t : trials)
     if (!t["message"].get<std::string>().empty())
       log::out() << t["id"].get<std::string>() << " (" << t["status"].get<std::string>()
                  << "): " << t["message"].get<std::string>() << "\n";

@@ -46,6 +46,7 @@ json trial_json(RunStore& store, const TrialRecord& trial, Clock::time_point now
   j["message"] = trial.message;
   j["worker"] = trial.worker;
   j["parameters"] = parse_stored(trial.parameters);
+  j["config"] = parse_stored(trial.config);
   MetricHistory history = store.metric_history(trial.id);
   j["metrics"] = json::object();
   j["metric_epochs"] = json::object();

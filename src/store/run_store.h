@@ -45,6 +45,7 @@ struct TrialRecord {
   std::string job;
   int index = -1;               // 0, 1, ... in creation order within the job
   std::string parameters = "{}";  // resolved hyperparameters, a JSON object as text
+  std::string config = "{}";      // how a sweep proposed it (sub-space, sampled values, source), JSON object
   RunStatus status = RunStatus::Queued;
   std::string message;
   std::string worker;           // who runs it (e.g. "host:pid"), from heartbeat(); may be empty
@@ -90,6 +91,8 @@ class RunStore {
   virtual std::vector<JobRecord> list_jobs() = 0;
   // Changes status along can_transition (ConflictError otherwise); records started/ended times.
   virtual void set_job_status(const std::string& job, RunStatus status, const std::string& message = "") = 0;
+  // Sets one tag of the job (e.g. automl_best_child_run_id, R6.11), keeping the others.
+  virtual void set_job_tag(const std::string& job, const std::string& key, const std::string& value) = 0;
 
   // Adds a trial to job (queued unless trial.status says otherwise) and returns its id
   // "<job>_<n>", n counting from 0. trial.id, trial.job and trial.index are ignored.

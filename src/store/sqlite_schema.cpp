@@ -61,6 +61,8 @@ const std::vector<Migration>& migrations() {
                 recorded_at     TEXT NOT NULL,
                 PRIMARY KEY (trial, kind)))",
        }},
+      // How a scheduler proposed each trial (sweeps, AutoMode): enough to rebuild its sampler's history.
+      {2, {"ALTER TABLE trial ADD COLUMN config TEXT NOT NULL DEFAULT '{}'"}},
   };
   return m;
 }

@@ -18,7 +18,7 @@ const char* const kJobColumns =
     "name, experiment_name, display_name, description, task, spec, tags, status, message, "
     "created_at, started_at, ended_at, updated_at";
 const char* const kTrialColumns =
-    "id, job, idx, parameters, status, message, worker, created_at, started_at, ended_at, heartbeat_at";
+    "id, job, idx, parameters, status, message, worker, created_at, started_at, ended_at, heartbeat_at, config";
 
 RunStatus status_column(const Query& q, int col, const std::string& db_path) {
   auto s = parse_run_status(q.text(col));
@@ -51,6 +51,7 @@ TrialRecord read_trial(const Query& q, const std::string& db_path) {
   t.message = q.text(5);
   t.worker = q.text(6);
   t.times = {q.text(7), q.text(8), q.text(9), q.text(10)};
+  t.config = q.text(11);
   return t;
 }
 
@@ -199,8 +200,27 @@ void SqliteStore::set_job_status(const std::string& job, RunStatus status, const
                        job, status, message);
 }
 
+void SqliteStore::set_job_tag(const std::string& job, const std::string& key, const std::string& value) {
+  std::lock_guard lock(impl_->mutex);
+  const std::string operation = "set tag '" + key + "' of job '" + job + "'";
+  Transaction txn(*impl_->db, operation);
+  nlohmann::json tags;
+  {
+    Query q(*impl_->db, "SELECT tags FROM job WHERE name = ?1", operation);
+    q.bind(1, job);
+    if (!q.step()) throw NotFoundError(impl_->where(), "cannot " + operation + ": job not found");
+    tags = nlohmann::json::parse(q.text(0), nullptr, /*allow_exceptions=*/false);
+  }
+  if (!tags.is_object()) tags = nlohmann::json::object();
+  tags[key] = value;
+  Query u(*impl_->db, "UPDATE job SET tags = ?1, updated_at = ?2 WHERE name = ?3", operation);
+  u.bind(1, tags.dump()).bind(2, impl_->now()).bind(3, job).run();
+  txn.commit();
+}
+
 std::string SqliteStore::create_trial(const std::string& job, const TrialRecord& trial) {
   require_json_object(trial.parameters, "trial of job '" + job + "'", "parameters");
+  require_json_object(trial.config, "trial of job '" + job + "'", "config");
   if (is_final(trial.status))
     throw UsageError(Location{"", 0, "trial of job '" + job + "'", "status"}, "a new trial must be queued or running");
   std::lock_guard lock(impl_->mutex);
@@ -217,12 +237,13 @@ std::string SqliteStore::create_trial(const std::string& job, const TrialRecord&
   std::string id = job + "_" + std::to_string(index);
   std::string t = impl_->now();
   Query q(*impl_->db,
-          "INSERT INTO trial (id, job, idx, parameters, status, message, created_at, started_at, heartbeat_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7)",
+          "INSERT INTO trial (id, job, idx, parameters, status, message, created_at, started_at, heartbeat_at, config) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?9)",
           operation);
   q.bind(1, id).bind(2, job).bind(3, index).bind(4, trial.parameters).bind(5, to_string(trial.status));
   q.bind(6, trial.message).bind(7, t);
   if (trial.status == RunStatus::Running) q.bind(8, t); else q.bind_null(8);
+  q.bind(9, trial.config);
   q.run();
   txn.commit();
   return id;

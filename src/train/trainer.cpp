@@ -83,7 +83,7 @@ void append_per_label(nlohmann::json& history, const eval::EvalReport& r) {
 
 TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const Dataset& validation,
                            const std::string& trial_dir, bool resume, const std::vector<TrainHook*>& hooks,
-                           const std::atomic<bool>* stop) {
+                           const std::atomic<bool>* stop, const std::atomic<bool>* terminate) {
   if (cfg.model_name != "yolov5")
     throw NotSupportedError("model_name '" + cfg.model_name + "' is not implemented yet; use yolov5");
   if (train.images.empty()) throw DataError("the training set has no usable images");
@@ -91,7 +91,8 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   if (validation.images.empty()) throw DataError("the validation set has no usable images");
   const torch::Device device = parse_device(cfg.device);
   const Precision precision = resolve_precision(cfg.precision, device);
-  if (device.is_cpu()) at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+  if (device.is_cpu())
+    at::set_num_threads(cfg.threads > 0 ? cfg.threads : int(std::max(1u, std::thread::hardware_concurrency())));
   torch::manual_seed(cfg.seed);
   make_dirs(trial_dir);
 
@@ -217,6 +218,10 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
         result.interrupted = true;
         break;
       }
+      if (terminate && terminate->load()) {
+        result.terminated = true;
+        break;
+      }
       if (cfg.scheduler == "warmup_cosine") set_lr_factor(*optimizer, cfg.learning_rate, cosine.factor(step));
       auto x = batch_images(*batch, device);
       auto t = batch_targets(*batch, device);
@@ -246,7 +251,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
                                            {"images_per_second", images / std::max(1e-9, secs)}};
       for (auto* h : hooks) h->on_batch_end(epoch, b, std::size_t(batches), values);
     }
-    if (result.interrupted) break;
+    if (result.interrupted || result.terminated) break;
 
     EpochSummary summary;
     summary.epoch = epoch;
@@ -335,7 +340,8 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   }
   nlohmann::json summary{{"epochs_run", result.epochs_run}, {"best_epoch", result.best_epoch},
                          {"best_score", result.best_score}, {"stopped_early", result.stopped_early},
-                         {"interrupted", result.interrupted}, {"package", result.package_dir}};
+                         {"interrupted", result.interrupted}, {"terminated", result.terminated},
+                         {"package", result.package_dir}};
   for (auto* h : hooks) h->on_train_end(summary);
   return result;
 }

@@ -59,6 +59,7 @@ struct TrainConfig {
   std::string precision = "auto";
   std::string device = "auto";
   int workers = 0;
+  int threads = 0;  // CPU threads for libtorch; 0: every core (a sweep divides them among its trials)
   std::uint64_t seed = 1;
   std::string init_weights;  // incremental training: a package's model.pt to start from
   double max_minutes = 0;    // 0: no limit; otherwise stop after the epoch that crosses it
@@ -92,15 +93,18 @@ struct TrainResult {
   double best_score = 0;
   bool stopped_early = false;
   bool interrupted = false;  // stop was requested; the last completed epoch is checkpointed
+  bool terminated = false;   // terminate was requested: ended for good, the best epoch's package written
   std::map<std::string, double> best_metrics;
   std::string package_dir;   // "" when interrupted before any evaluation
 };
 
 // Trains in trial_dir: `checkpoint.pt` (last completed epoch, resumable), `best.pt`,
 // `<epoch>_model.pt` (checkpoint_frequency), `model/` (the package of the best epoch).
-// With resume, continues after the checkpoint's epoch. stop, when set, is polled between batches.
+// With resume, continues after the checkpoint's epoch. stop and terminate, when set, are polled
+// between batches: stop pauses the run (resumable, no package), terminate ends it (an early
+// termination or a timeout of a sweep: the package of the best epoch so far is written).
 TrainResult train_detector(const TrainConfig& config, const Dataset& train, const Dataset& validation,
                            const std::string& trial_dir, bool resume, const std::vector<TrainHook*>& hooks,
-                           const std::atomic<bool>* stop = nullptr);
+                           const std::atomic<bool>* stop = nullptr, const std::atomic<bool>* terminate = nullptr);
 
 }  // namespace autodet

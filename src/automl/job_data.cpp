@@ -1,0 +1,121 @@
+#include "automl/job_data.h"
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/log.h"
+#include "data/load.h"
+#include "data/split.h"
+
+namespace autodet {
+
+std::uint64_t job_seed(const TrainingParams& p) { return p.random_seed ? std::uint64_t(*p.random_seed) : 1; }
+
+TrainConfig to_train_config(const TrainingParams& p) {
+  TrainConfig c;
+  c.model_name = p.model_name;
+  c.model_size = p.model_size;
+  c.image_size = p.image_size;
+  c.epochs = p.number_of_epochs;
+  c.batch_size = p.training_batch_size;
+  c.validation_batch_size = p.validation_batch_size;
+  c.learning_rate = p.learning_rate;
+  c.scheduler = p.learning_rate_scheduler;
+  c.warmup_epochs = p.warmup_cosine_lr_warmup_epochs;
+  c.cosine_cycles = p.warmup_cosine_lr_cycles;
+  c.step_size = p.step_lr_step_size;
+  c.step_gamma = p.step_lr_gamma;
+  c.optimizer = p.optimizer;
+  c.momentum = p.momentum;
+  c.nesterov = p.nesterov;
+  c.weight_decay = p.weight_decay;
+  c.beta1 = p.beta1;
+  c.beta2 = p.beta2;
+  c.amsgrad = p.ams_gradient;
+  c.gradient_accumulation = p.gradient_accumulation_step;
+  c.early_stopping = p.early_stopping;
+  c.early_stopping_patience = p.early_stopping_patience;
+  c.early_stopping_delay = p.early_stopping_delay;
+  c.evaluation_frequency = p.evaluation_frequency;
+  c.checkpoint_frequency = p.checkpoint_frequency;
+  c.layers_to_freeze = p.layers_to_freeze;
+  c.metric_type = p.validation_metric_type;
+  c.iou_threshold = p.validation_iou_threshold;
+  c.box_score_threshold = p.box_score_threshold;
+  c.nms_iou_threshold = p.nms_iou_threshold;
+  c.max_detections = p.box_detections_per_image;
+  c.multi_scale = p.multi_scale;
+  c.mosaic = p.advanced_settings.apply_mosaic_for_yolo;
+  c.augment = p.advanced_settings.apply_automl_train_augmentations;
+  c.log_validation_loss = p.log_validation_loss;
+  c.log_training_metrics = p.log_training_metrics && !p.tile_grid_size;  // R8.9: off with tiling
+  c.precision = p.precision;
+  c.device = p.device;
+  c.workers = 0;
+  c.seed = job_seed(p);
+  return c;
+}
+
+std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed) {
+  Diagnostics diag;
+  ReadOptions opts;
+  SplitDataset sd = load_dataset(spec.training_data.path, DataFormat::Auto, opts, diag);
+  if (spec.validation_data) {
+    SplitDataset v = load_dataset(spec.validation_data->path, DataFormat::Auto, opts, diag);
+    sd.splits["validation"] = v.merged();
+  }
+  sd.splits.erase("test");
+  if (!diag.ok() || diag.warnings())
+    log::warn("data: {} errors (those images or boxes are skipped) and {} warnings; `autodet data validate {}` lists them",
+              diag.errors(), diag.warnings(), spec.training_data.given);
+  split_validation(sd, spec.validation_data_size, seed);
+  Dataset train = sd.splits["train"], val = sd.splits["validation"];
+  if (train.images.empty())
+    throw DataError(Location{spec.training_data.path, 0, "", ""}, "training data has no usable images");
+  if (val.images.empty())
+    throw DataError(Location{spec.training_data.path, 0, "", ""}, "no validation images (the training set is too small to split)");
+  return {std::move(train), std::move(val)};
+}
+
+void check_data_paths(const JobSpec& spec) {
+  if (!fs_exists(spec.training_data.path))
+    throw DataError(Location{spec.source_file, spec.training_data.line, "", "training_data.path"},
+                    "'" + spec.training_data.given + "' does not exist");
+  if (spec.validation_data && !fs_exists(spec.validation_data->path))
+    throw DataError(Location{spec.source_file, spec.validation_data->line, "", "validation_data.path"},
+                    "'" + spec.validation_data->given + "' does not exist");
+}
+
+nlohmann::json saved_job(const JobSpec& spec, const std::string& job_yaml, const std::vector<std::string>& overrides) {
+  return {{"source_file", job_yaml}, {"base_dir", spec.base_dir}, {"overrides", overrides},
+          {"name", spec.name}, {"job", job_to_json(spec)}};
+}
+
+JobSpec parse_saved_job(const std::string& text, const nlohmann::json& saved) {
+  JobSpec spec = parse_job_yaml_text(text, saved.at("source_file").get<std::string>(), saved.at("base_dir").get<std::string>());
+  for (const auto& o : saved.at("overrides")) apply_override(spec, o.get<std::string>());
+  apply_override(spec, "name=" + saved.at("name").get<std::string>());
+  return spec;
+}
+
+void require_new_job_name(store::RunStore& rs, const store::Workspace& ws, const JobSpec& spec) {
+  if (rs.find_job(spec.name))
+    throw UsageError("job '" + spec.name + "' already exists in " + ws.root() + "; give another name, or continue it with --resume " +
+                     spec.name);
+}
+
+void record_new_job(store::RunStore& rs, const store::Workspace& ws, const JobSpec& spec, const nlohmann::json& saved,
+                    const std::string& yaml_text, store::RunStatus status) {
+  store::JobRecord job;
+  job.name = spec.name;
+  job.experiment_name = spec.experiment_name;
+  job.display_name = spec.display_name;
+  job.description = spec.description;
+  job.spec = saved.dump();
+  job.tags = nlohmann::json(spec.tags).dump();
+  job.status = status;
+  rs.create_job(job);
+  make_dirs(ws.job_dir(spec.name));
+  write_file_atomic(join_path(ws.job_dir(spec.name), "job.yml"), yaml_text);
+}
+
+}  // namespace autodet

@@ -1,0 +1,195 @@
+// AutoMode's cost model and plan, and the trial history a resumed sweep rebuilds from the store.
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "automl/automode.h"
+#include "automl/job_spec.h"
+#include "automl/sweep/sampler.h"
+#include "automl/sweep/search_space.h"
+#include "automl/sweep/sweep_settings.h"
+#include "automl/sweep_runner.h"
+#include "automl/trial_source.h"
+#include "automl/yolo_cost.h"
+#include "core/fs.h"
+#include "data/synth.h"
+#include "models/registry.h"
+#include "store/workspace.h"
+#include "test_util.h"
+
+using namespace autodet;
+using namespace autodet::testing;
+using nlohmann::json;
+
+// The published YOLOv5 v6.0 figures (80 classes, 640 pixels): GFLOPs = 2 x GMACs.
+TEST(YoloCost, MatchesThePublishedFlops) {
+  const std::pair<const char*, double> published[] = {
+      {"nano", 4.5}, {"small", 16.5}, {"medium", 49.0}, {"large", 109.1}, {"extra_large", 205.7}};
+  for (const auto& [size, gflops] : published) {
+    const double got = 2 * yolov5_conv_cost(size, 640, 80).macs / 1e9;
+    EXPECT_NEAR(got / gflops, 1.0, 0.03) << size << ": " << got << " GFLOPs";
+  }
+  // MACs grow with the square of the image size.
+  EXPECT_NEAR(yolov5_conv_cost("small", 320, 3).macs * 4, yolov5_conv_cost("small", 640, 3).macs, 1.0);
+  EXPECT_THROW(yolov5_conv_cost("huge", 640, 1), UsageError);
+}
+
+// The formula walks the same graph as the model: its convolution weights add up to the model's.
+TEST(YoloCost, CountsTheModelsConvolutionWeights) {
+  for (const char* size : {"nano", "medium"}) {
+    auto handle = models::build_detector("yolov5", size, 3, 1);
+    double weights = 0;
+    for (const auto& p : handle.yolov5()->named_parameters())
+      if (p.value().dim() == 4) weights += double(p.value().numel());
+    EXPECT_DOUBLE_EQ(yolov5_conv_cost(size, 320, 3).weights, weights) << size;
+  }
+}
+
+TEST(AutoMode, PortfolioSkipsWhatDoesNotFitAndKeepsExplicitParameters) {
+  JobSpec spec = parse_job_yaml_text(
+      "type: automl\ntask: image_object_detection\ntarget_column_name: label\ntraining_data: {path: d}\n"
+      "limits: {max_trials: 10, max_concurrent_trials: 2}\ntraining_parameters: {number_of_epochs: 5}\n",
+      "job.yml", "/tmp");
+  ASSERT_EQ(spec.mode(), JobMode::AutoMode);
+  const CostModel cost(DataSize{200, 50, 1}, 20e9);
+  auto source = make_automode_source(spec, cost);
+  auto first = source->next({}, std::nullopt);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->source, "portfolio");
+  EXPECT_EQ(first->portfolio_index, 0);
+  EXPECT_FALSE(first->config.values.contains("number_of_epochs"));  // the job's 5 epochs stay (R2.9)
+  EXPECT_EQ(trial_params(spec, first->config).number_of_epochs, 5);
+  EXPECT_EQ(trial_params(spec, first->config).optimizer, "adamw");
+  // With 0.1 minutes left nothing of the portfolio fits, and without results nothing is refined.
+  EXPECT_FALSE(source->next({}, 0.1));
+  // Within 12 minutes on two slots the plan keeps every trial inside the limit.
+  spec.limits.timeout_minutes = 12;
+  auto plan = plan_trials(*make_automode_source(spec, cost), spec.limits);
+  ASSERT_FALSE(plan.empty());
+  for (const auto& p : plan) EXPECT_LE(p.start_minute + *p.proposal.estimated_minutes, 12.0 + 1e-9);
+  spec.limits.timeout_minutes = 100000;
+  EXPECT_EQ(plan_trials(*make_automode_source(spec, cost), spec.limits).size(), automode_portfolio().size());
+  // Once trials have finished, refinement proposes configurations near the best one.
+  std::vector<PastTrial> past;
+  for (std::size_t i = 0; i < automode_portfolio().size(); ++i) {
+    PastTrial t;
+    auto p = source->next(past, std::nullopt);
+    ASSERT_TRUE(p);
+    t.config = p->config;
+    t.meta = p->to_json();
+    t.finished = true;
+    t.objective = i == 2 ? 0.8 : 0.1 * double(i % 3);
+    past.push_back(t);
+  }
+  auto refine = source->next(past, std::nullopt);
+  ASSERT_TRUE(refine);
+  EXPECT_EQ(refine->source, "refine");
+  EXPECT_EQ(refine->config.values["model_size"], "nano");  // the best entry's model and optimizer
+  const double lr = refine->config.values["learning_rate"].get<double>();
+  EXPECT_GE(lr, 0.002 / 3 - 1e-12);
+  EXPECT_LE(lr, 0.002 * 3 + 1e-12);
+}
+
+// `autodet train --dry-run` on an AutoMode job: the plan, and never more than timeout_minutes.
+TEST(AutoMode, DryRunPrintsThePlanWithinTheTimeout) {
+  TempDir t;
+  SynthOptions o;
+  o.images = 40;
+  o.classes = 2;
+  o.width = o.height = 64;
+  generate_synthetic(o, t / "data");
+  const std::string job = "type: automl\ntask: image_object_detection\nname: auto\ntarget_column_name: label\n"
+                          "training_data: {path: " + (t / "data") + "}\nlimits: {max_trials: 10, max_concurrent_trials: 1";
+  auto plan_of = [&](const std::string& limits_tail) {
+    write_text(t / "job.yml", job + limits_tail + "}\n");
+    std::string out;
+    EXPECT_EQ(run_autodet("train --dry-run " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 1", &out), 0)
+        << out;
+    return out;
+  };
+  const std::string open = plan_of("");
+  EXPECT_NE(open.find("auto_mode, up to 10 trials"), std::string::npos) << open;
+  EXPECT_NE(open.find("GMAC/s per trial"), std::string::npos) << open;
+  EXPECT_NE(open.find("planned: 8 trials"), std::string::npos) << open;
+  EXPECT_NE(open.find("up to 2 refinement trials"), std::string::npos) << open;
+  // Rows: "  #  portfolio  ...  est. min  starts at"; the last two numbers of each row.
+  std::regex row(R"(^\s*\d+\s+portfolio\s.*\s([0-9.]+)\s+([0-9.]+)$)");
+  auto rows_of = [&](const std::string& text) {
+    std::vector<std::pair<double, double>> r;
+    std::istringstream in(text);
+    std::string line;
+    std::smatch m;
+    while (std::getline(in, line))
+      if (std::regex_match(line, m, row)) r.push_back({std::stod(m[1]), std::stod(m[2])});
+    return r;
+  };
+  const auto all = rows_of(open);
+  ASSERT_EQ(all.size(), 8u) << open;
+  double total = 0;
+  for (const auto& [est, start] : all) total += est;
+  // A timeout of a third of the whole portfolio's time: fewer trials, each ending in time.
+  const int limit = std::max(1, int(total / 3));
+  const std::string tight = plan_of(", timeout_minutes: " + std::to_string(limit));
+  const auto some = rows_of(tight);
+  EXPECT_LT(some.size(), all.size()) << tight;
+  for (const auto& [est, start] : some) EXPECT_LE(start + est, limit + 0.05) << tight;
+  EXPECT_FALSE(fs_exists(t / "ws/autodet.db"));  // nothing was recorded
+}
+
+// What a resumed sweep rebuilds from the store gives the sampler the same history, hence the
+// same next suggestion as the scheduler that was killed would have made.
+TEST(SweepHistory, RebuiltFromTheStoreGivesTheSameNextSuggestion) {
+  TempDir t;
+  JobSpec spec = parse_job_yaml_text(
+      "type: automl\ntask: image_object_detection\nname: tpe\ntarget_column_name: label\ntraining_data: {path: d}\n"
+      "limits: {max_trials: 10}\nsweep:\n  sampling_algorithm: {type: bayesian, seed: 3, n_startup_trials: 3}\n"
+      "search_space:\n  - learning_rate: {type: loguniform, min_value: -9, max_value: -3}\n"
+      "    model_size: {type: choice, values: [nano, small]}\n"
+      "  - optimizer: {type: choice, values: [sgd, adamw]}\n    image_size: {type: quniform, min_value: 64, max_value: 256, q: 32}\n",
+      "job.yml", t.path());
+  store::Workspace ws(t / "ws");
+  auto rs = store::open_run_store(ws, true);
+  store::JobRecord job;
+  job.name = "tpe";
+  job.status = store::RunStatus::Running;
+  rs->create_job(job);
+  auto source = make_manual_sweep_source(spec);
+  std::vector<PastTrial> live;
+  for (int i = 0; i < 6; ++i) {
+    auto p = source->next(live, std::nullopt);
+    ASSERT_TRUE(p);
+    store::TrialRecord tr;
+    tr.config = p->to_json().dump();
+    const std::string id = rs->create_trial("tpe", tr);
+    PastTrial past;
+    past.config = p->config;
+    past.meta = p->to_json();
+    if (i < 5) {  // five finished, one still running
+      const double v = 0.1 + 0.13 * double((i * 7) % 5);
+      rs->set_trial_status(id, store::RunStatus::Running);
+      rs->record_epoch_metrics(id, 0, {{"mean_average_precision", v / 2}});
+      rs->record_epoch_metrics(id, 1, {{"mean_average_precision", v}});
+      rs->set_trial_status(id, i == 3 ? store::RunStatus::Terminated : store::RunStatus::Completed);
+      past.finished = true;
+      past.objective = v;
+    }
+    live.push_back(past);
+  }
+  const auto rebuilt = past_trials(*rs, "tpe");
+  ASSERT_EQ(rebuilt.size(), live.size());
+  const auto a = sampler_history(live), b = sampler_history(rebuilt);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].config.subspace, b[i].config.subspace) << i;
+    EXPECT_EQ(a[i].config.values, b[i].config.values) << i;
+    EXPECT_EQ(a[i].objective, b[i].objective) << i;
+  }
+  // A fresh sampler (as after a restart) continues the same sequence.
+  auto next_live = source->next(live, std::nullopt);
+  auto next_rebuilt = make_manual_sweep_source(spec)->next(rebuilt, std::nullopt);
+  ASSERT_TRUE(next_live && next_rebuilt);
+  EXPECT_EQ(next_live->config.subspace, next_rebuilt->config.subspace);
+  EXPECT_EQ(next_live->config.values, next_rebuilt->config.values);
+}

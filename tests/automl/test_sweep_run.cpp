@@ -1,0 +1,235 @@
+// Manual sweeps as a user runs them (`autodet train job.yml` with search_space and sweep): each
+// trial in its own process, early termination by the bandit policy, the best trial published,
+// a crashed trial failing alone, two trials at once, and a killed scheduler resumed.
+#include <chrono>
+#include <functional>
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/fs.h"
+#include "data/synth.h"
+#include "store/run_json.h"
+#include "store/timestamp.h"
+#include "store/workspace.h"
+#include "test_util.h"
+
+using namespace autodet;
+using namespace autodet::testing;
+using nlohmann::json;
+
+namespace {
+
+// 48 images of 128 x 128 pixels, 2 classes: an epoch takes a second or two on two cores, long
+// enough for the scheduler (which polls every 0.5 s) to act within a trial.
+std::string make_data(const TempDir& t) {
+  SynthOptions o;
+  o.images = 48;
+  o.classes = 2;
+  o.width = o.height = 128;
+  o.seed = 3;
+  generate_synthetic(o, t / "data");
+  return t / "data";
+}
+
+std::string sweep_job(const std::string& data, const std::string& name, int trials, int concurrent, int epochs,
+                      const std::string& sweep, const std::string& space) {
+  return "type: automl\ntask: image_object_detection\nname: " + name +
+         "\ntarget_column_name: label\ntraining_data:\n  path: " + data +
+         "\nvalidation_data_size: 0.25\nlimits:\n  max_trials: " + std::to_string(trials) +
+         "\n  max_concurrent_trials: " + std::to_string(concurrent) +
+         "\ntraining_parameters:\n  model_name: yolov5\n  model_size: nano\n  image_size: 128\n  number_of_epochs: " +
+         std::to_string(epochs) +
+         "\n  training_batch_size: 8\n  validation_batch_size: 12\n  warmup_cosine_lr_warmup_epochs: 0\n"
+         "  optimizer: adamw\n  learning_rate: 0.002\n  early_stopping: false\n  precision: fp32\n  advanced_settings: "
+         "'{\"apply_mosaic_for_yolo\": false}'\n" +
+         sweep + space;
+}
+
+// What `autodet jobs show JOB --json` prints, read from the store in this process.
+json show(const TempDir& t, const std::string& job) {
+  store::Workspace ws(t / "ws");
+  if (!ws.has_store()) return json();
+  auto rs = store::open_run_store(ws, false);
+  auto record = rs->find_job(job);
+  return record ? store::job_detail_json(*rs, *record, store::Clock::now()) : json();
+}
+
+// Starts `autodet train ARGS` in the background, its output in LOG.
+pid_t start_autodet(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    std::freopen(log.c_str(), "a", stdout);
+    std::vector<char*> argv{const_cast<char*>(AUTODET_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(AUTODET_BINARY, argv.data());
+    std::_Exit(127);
+  }
+  return pid;
+}
+
+// Polls `jobs show` until pred holds (or about a minute passes).
+bool wait_for(const TempDir& t, const std::string& job, const std::function<bool(const json&)>& pred) {
+  for (int i = 0; i < 1200; ++i) {
+    try {
+      json j = show(t, job);
+      if (j.is_object() && pred(j)) return true;
+    } catch (const std::exception&) {  // the store is being created
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// A random sweep over learning_rate alone, started in the background; returns the scheduler's pid.
+pid_t start_lr_sweep(const TempDir& t, const std::string& name, int trials, int epochs, int seed) {
+  write_text(t / "job.yml",
+             sweep_job(make_data(t), name, trials, 1, epochs,
+                       "sweep:\n  sampling_algorithm: {type: random, seed: " + std::to_string(seed) + "}\n",
+                       "search_space:\n  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n"));
+  return start_autodet({"train", t / "job.yml", "--workspace", t / "ws", "--threads", "2"}, t / "sweep.log");
+}
+
+std::size_t evaluations(const json& trial) {
+  return trial["metrics"].contains("mean_average_precision") ? trial["metrics"]["mean_average_precision"].size() : 0;
+}
+
+}  // namespace
+
+// Trials whose score threshold lets no detection through score 0 at every evaluation; the bandit
+// policy ends them after their first evaluation once a good trial has reported.
+TEST(SweepRun, BanditTerminatesBadTrialsAndTheBestIsPublished) {
+  TempDir t;
+  const std::string data = make_data(t);
+  write_text(t / "job.yml",
+             sweep_job(data, "bandit", 5, 1, 3,
+                       "sweep:\n  sampling_algorithm: {type: random, seed: 4}\n  early_termination: {type: bandit, "
+                       "slack_factor: 0.1, evaluation_interval: 1, delay_evaluation: 1}\n",
+                       "search_space:\n  - box_score_threshold: {type: choice, values: [0.001, 0.999]}\n"
+                       "    learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n"));
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
+  const json j = show(t, "bandit");
+  ASSERT_EQ(j["trials"].size(), 5u) << out;
+  EXPECT_EQ(j["status"], "completed");
+  int terminated = 0;
+  std::string best;
+  double best_value = -1;
+  for (const json& tr : j["trials"]) {
+    const double threshold = tr["parameters"]["box_score_threshold"].get<double>();
+    if (tr["status"] == "terminated") {
+      ++terminated;
+      EXPECT_DOUBLE_EQ(threshold, 0.999) << tr.dump();
+      EXPECT_NE(tr["message"].get<std::string>().find("bandit"), std::string::npos);
+      EXPECT_LT(evaluations(tr), 3u) << "terminated early";
+      // The best checkpoint and the package of a terminated trial are kept.
+      EXPECT_TRUE(fs_exists(t / ("ws/jobs/bandit/trials/" + tr["id"].get<std::string>() + "/model/model.pt")));
+    } else {
+      EXPECT_EQ(tr["status"], "completed") << tr.dump();
+    }
+    EXPECT_TRUE(fs_exists(t / ("ws/jobs/bandit/trials/" + tr["id"].get<std::string>() + "/trial.log")));
+    if (!tr["best_metric"].is_null() && tr["best_metric"].get<double>() > best_value)
+      best_value = tr["best_metric"].get<double>(), best = tr["id"];
+  }
+  EXPECT_GE(terminated, 1) << out;
+  EXPECT_GT(best_value, 0) << out;
+  // The best trial is the one with the highest recorded metric: tag, best_trial and best_model agree.
+  EXPECT_EQ(j["best_trial"], best);
+  EXPECT_EQ(j["tags"]["automl_best_child_run_id"], best);
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/bandit/best_model/model.pt"));
+  // `jobs show` lists the trials best first with the parameters that differ.
+  ASSERT_EQ(run_autodet("-q jobs show bandit --workspace " + (t / "ws"), &out), 0) << out;
+  EXPECT_NE(out.find("PARAMETERS (those that differ)"), std::string::npos) << out;
+  EXPECT_LT(out.find(best + " "), out.find("terminated")) << out;
+  EXPECT_EQ(out.find("model_size="), std::string::npos) << out;  // the same in every trial
+}
+
+// A trial process killed from outside fails alone; the sweep goes on with the next trials.
+TEST(SweepRun, ACrashedTrialFailsAndTheSweepGoesOn) {
+  TempDir t;
+  const pid_t pid = start_lr_sweep(t, "crash", 3, 4, 1);
+  std::string worker;
+  ASSERT_TRUE(wait_for(t, "crash", [&](const json& j) {
+    if (j["trials"].empty() || j["trials"][0]["status"] != "running" || evaluations(j["trials"][0]) < 1) return false;
+    worker = j["trials"][0]["worker"];
+    return true;
+  })) << read_text(t / "sweep.log");
+  const pid_t child = pid_t(std::stol(worker.substr(worker.rfind(':') + 1)));
+  ASSERT_NE(child, pid);
+  ::kill(child, SIGKILL);  // as the out-of-memory killer would
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_text(t / "sweep.log");
+  const json j = show(t, "crash");
+  ASSERT_EQ(j["trials"].size(), 3u);
+  EXPECT_EQ(j["trials"][0]["status"], "failed");
+  EXPECT_NE(j["trials"][0]["message"].get<std::string>().find("killed by signal 9"), std::string::npos);
+  EXPECT_EQ(j["trials"][1]["status"], "completed");
+  EXPECT_EQ(j["trials"][2]["status"], "completed");
+  EXPECT_EQ(j["status"], "completed");
+  EXPECT_NE(j["best_trial"], "crash_0");
+}
+
+// max_concurrent_trials 2: two trial processes run at the same time, each with its share of threads.
+TEST(SweepRun, TwoTrialsRunAtOnce) {
+  TempDir t;
+  const std::string data = make_data(t);
+  write_text(t / "job.yml",
+             sweep_job(data, "pair", 2, 2, 3, "sweep:\n  sampling_algorithm: grid\n",
+                       "search_space:\n  - learning_rate: {type: choice, values: [0.001, 0.003]}\n"));
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
+  const json j = show(t, "pair");
+  ASSERT_EQ(j["trials"].size(), 2u);
+  const auto time = [](const json& v) { return *store::parse_iso8601_utc(v.get<std::string>()); };
+  const auto& a = j["trials"][0];
+  const auto& b = j["trials"][1];
+  EXPECT_EQ(a["status"], "completed");
+  EXPECT_EQ(b["status"], "completed");
+  // Each started before the other ended.
+  EXPECT_LT(time(a["started"]), time(b["ended"]));
+  EXPECT_LT(time(b["started"]), time(a["ended"]));
+  EXPECT_NE(a["worker"], b["worker"]);
+  EXPECT_NE(read_text(t / "ws/jobs/pair/trials/pair_0/trial.log").find("1 threads"), std::string::npos);
+}
+
+// The scheduler killed with SIGKILL mid-sweep: --resume keeps the finished trials as they were,
+// resumes the running one from its last completed epoch and runs the rest.
+TEST(SweepRun, KillNineThenResumeKeepsFinishedTrials) {
+  TempDir t;
+  const pid_t pid = start_lr_sweep(t, "resumable", 3, 4, 9);
+  ASSERT_TRUE(wait_for(t, "resumable", [](const json& j) {
+    return j["trials"].size() >= 2 && j["trials"][0]["status"] == "completed" && evaluations(j["trials"][1]) >= 1;
+  })) << read_text(t / "sweep.log");
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const json before = show(t, "resumable");
+  ASSERT_EQ(before["trials"][1]["status"], "running");  // nobody said otherwise
+  ASSERT_LT(evaluations(before["trials"][1]), 4u) << "the trial ended before the kill";
+
+  std::string out;
+  ASSERT_EQ(run_autodet("train --resume resumable --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
+  const json after = show(t, "resumable");
+  ASSERT_EQ(after["trials"].size(), 3u) << out;
+  EXPECT_EQ(after["status"], "completed");
+  // The finished trial was not run again.
+  for (const char* key : {"id", "started", "ended", "metrics", "parameters"})
+    EXPECT_EQ(after["trials"][0][key], before["trials"][0][key]) << key;
+  // The interrupted one kept its finished epochs and went on to the end.
+  const auto& b1 = before["trials"][1]["metrics"]["log_loss_train"];
+  const auto& a1 = after["trials"][1]["metrics"]["log_loss_train"];
+  ASSERT_EQ(a1.size(), 4u);
+  for (std::size_t e = 0; e < b1.size(); ++e) EXPECT_EQ(a1[e], b1[e]) << "epoch " << e;
+  EXPECT_EQ(after["trials"][1]["started"], before["trials"][1]["started"]);
+  EXPECT_EQ(after["trials"][1]["status"], "completed");
+  EXPECT_EQ(after["trials"][2]["status"], "completed");
+  EXPECT_EQ(after["trials"][1]["parameters"], before["trials"][1]["parameters"]);
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/resumable/best_model/model.pt"));
+}
