@@ -463,9 +463,9 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
                      spec.limits.max_trials, spec.limits.max_trials == 1 ? "" : "s", spec.limits.max_concurrent_trials,
                      spec.limits.timeout_minutes ? fmt::format("timeout {} min", *spec.limits.timeout_minutes) : "no timeout");
   if (cost)
-    out << fmt::format("data: {} training, {} validation images, {} classes; training speed {:.2f} GMAC/s per trial "
+    out << fmt::format("data: {} training, {} validation images, {} class{}; training speed {:.2f} GMAC/s per trial "
                        "({} thread{}, measured)\n",
-                       cost->data().train_images, cost->data().validation_images, cost->data().classes,
+                       cost->data().train_images, cost->data().validation_images, cost->data().classes, cost->data().classes == 1 ? "" : "es",
                        cost->macs_per_second() / 1e9, threads, threads == 1 ? "" : "s");
   std::vector<PlannedTrial> plan;
   if (source) {
@@ -485,6 +485,7 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
   header += "  est. min  starts at min";
   out << header << "\n";
   double total = 0;
+  const bool known = std::all_of(plan.begin(), plan.end(), [](const PlannedTrial& t) { return bool(t.proposal.estimated_minutes); });
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const auto& p = plan[i].proposal;
     std::string line = fmt::format("{:>3}  {:<9}", i, p.source);
@@ -495,7 +496,7 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
       line += fmt::format("  {:>{}}", text, std::max<std::size_t>(6, k.size()));
     }
     line += p.estimated_minutes ? fmt::format("  {:>8.1f}", *p.estimated_minutes) : fmt::format("  {:>8}", "?");
-    line += fmt::format("  {:>13.1f}", plan[i].start_minute);
+    line += known ? fmt::format("  {:>13.1f}", plan[i].start_minute) : fmt::format("  {:>13}", "?");
     out << line << "\n";
     total += p.estimated_minutes.value_or(0);
   }
@@ -504,9 +505,13 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
     for (const auto& t : plan) e = std::max(e, t.start_minute + t.proposal.estimated_minutes.value_or(0));
     return e;
   }();
-  out << fmt::format("planned: {} trial{}, {:.1f} trial-minutes, done after about {:.1f} min{}\n", plan.size(),
-                     plan.size() == 1 ? "" : "s", total, end,
-                     spec.limits.timeout_minutes ? fmt::format(" (timeout {} min)", *spec.limits.timeout_minutes) : "");
+  if (known)
+    out << fmt::format("planned: {} trial{}, {:.1f} trial-minutes, done after about {:.1f} min{}\n", plan.size(),
+                       plan.size() == 1 ? "" : "s", total, end,
+                       spec.limits.timeout_minutes ? fmt::format(" (timeout {} min)", *spec.limits.timeout_minutes) : "");
+  else
+    out << fmt::format("planned: {} trial{}; their times are estimated once trials have finished\n", plan.size(),
+                       plan.size() == 1 ? "" : "s");
   if (spec.mode() == JobMode::AutoMode && int(plan.size()) < spec.limits.max_trials)
     out << fmt::format("then: up to {} refinement trials (TPE around the best finished configuration: learning_rate, "
                        "number_of_epochs, image_size), each started only when its estimate fits the time left\n",

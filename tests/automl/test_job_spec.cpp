@@ -355,7 +355,7 @@ TEST(JobSpecSweep, ModesAndChecks) {
                   "sampling_algorithm is missing"));
   EXPECT_TRUE(has(error_of("sweep:\n  sampling_algorithm: sobol\n" + space), "random, grid, bayesian"));
   EXPECT_TRUE(has(error_of("sweep:\n  sampling_algorithm: random\n  early_termination:\n    type: bandit\n" + space),
-                  "exactly one of slack_factor and slack_amount"));
+                  "exactly one of slack_factor (stop below best / (1 + slack_factor)) and slack_amount"));
   EXPECT_TRUE(has(error_of("sweep:\n  sampling_algorithm: random\n  early_termination:\n    type: truncation_selection\n"
                            "    truncation_percentage: 100\n" + space),
                   "job.yml:10: sweep.early_termination.truncation_percentage"));
@@ -364,10 +364,20 @@ TEST(JobSpecSweep, ModesAndChecks) {
                   "unknown key 'slack_factor'"));
   const std::string two = "search_space:\n  - model_name: {type: choice, values: [yolov5]}\n"
                           "  - model_name: {type: choice, values: [fasterrcnn_resnet50_fpn]}\n";
-  EXPECT_TRUE(has(error_of("sweep:\n  sampling_algorithm: bayesian\n" + two), "conditional spaces"));
+  // Azure refuses bayesian sampling of conditional spaces (R2.3); autodet's TPE runs it, with a warning.
+  EXPECT_TRUE(any_warning(parse("sweep:\n  sampling_algorithm: bayesian\n" + two), "takes no conditional spaces"));
+  EXPECT_TRUE(any_warning(parse("sweep:\n  sampling_algorithm: bayesian\nsearch_space:\n"
+                                "  - learning_rate: {type: loguniform, min_value: -9, max_value: -3}\n"),
+                          "learning_rate (loguniform) run with autodet's TPE only"));
+  // The sweep library's extensions are read from the job file.
+  const JobSpec ext = parse("limits: {max_trials: 4, trial_timeout_minutes: 30}\nsweep:\n  sampling_algorithm: {type: Random, "
+                            "seed: 7, rule: sobol}\n  early_termination: {type: asha, reduction_factor: 2}\n" + space);
+  EXPECT_EQ(ext.sweep["sampling_algorithm"]["type"], "random");
+  EXPECT_EQ(ext.sweep["early_termination"]["type"], "asha");
+  EXPECT_EQ(ext.limits.trial_timeout_minutes, 30);
   EXPECT_TRUE(has(error_of("sweep:\n  sampling_algorithm: grid\nsearch_space:\n"
                            "  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.01}\n"),
-                  "grid needs choice only"));
+                  "grid sampling takes only choice(...) and fixed values, but learning_rate is uniform(0.001, 0.01)"));
   // search_space contents
   const std::string sweep = "sweep:\n  sampling_algorithm: random\n";
   EXPECT_TRUE(has(error_of(sweep + "search_space:\n  model_name: {type: choice, values: [yolov5]}\n"),
@@ -380,9 +390,9 @@ TEST(JobSpecSweep, ModesAndChecks) {
   EXPECT_TRUE(has(error_of(sweep + "search_space:\n  - learning_rate: {type: unifrom, min_value: 0.1, max_value: 0.2}\n"),
                   "did you mean `uniform`?"));
   EXPECT_TRUE(has(error_of(sweep + "search_space:\n  - learning_rate: {type: uniform, min_value: 0.1}\n"),
-                  "uniform needs max_value"));
+                  "uniform needs min_value and max_value"));
   EXPECT_TRUE(has(error_of(sweep + "search_space:\n  - learning_rate: {type: uniform, min_value: 0.1, max_value: 2}\n"),
-                  "'2' is not allowed for learning_rate"));
+                  "'uniform(0.1, 2)' is not allowed for learning_rate: it gives values from 0.1 to 2"));
   EXPECT_TRUE(has(error_of(sweep + "search_space:\n  - optimizer: [sgd, adam]\n"), "type: choice"));
   // fixed values, the SDK's string form, and tiling sub-spaces are accepted
   const JobSpec spec = parse(sweep + "search_space:\n  - model_name: fasterrcnn_resnet50_fpn\n"

@@ -146,7 +146,9 @@ TEST(SweepRun, BanditTerminatesBadTrialsAndTheBestIsPublished) {
   // `jobs show` lists the trials best first with the parameters that differ.
   ASSERT_EQ(run_autodet("-q jobs show bandit --workspace " + (t / "ws"), &out), 0) << out;
   EXPECT_NE(out.find("PARAMETERS (those that differ)"), std::string::npos) << out;
-  EXPECT_LT(out.find(best + " "), out.find("terminated")) << out;
+  const auto table = out.find("TRIAL ");
+  ASSERT_NE(table, std::string::npos) << out;
+  EXPECT_LT(out.find(best + " ", table), out.find(" terminated ", table)) << out;
   EXPECT_EQ(out.find("model_size="), std::string::npos) << out;  // the same in every trial
 }
 

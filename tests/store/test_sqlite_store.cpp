@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include "core/error.h"
@@ -575,4 +576,41 @@ TEST(StoreSqlite, ConcurrentProcessesWriteMetricsToOneFile) {
     EXPECT_EQ(st.metric_history(id).at("mean_average_precision").size(), std::size_t(kEpochs));
   }
   EXPECT_EQ(st.best_trial("sweep")->trial, "sweep_2");
+}
+
+// Migration 2 adds trial.config (how a sweep proposed the trial); job tags are set one at a time.
+TEST(StoreSqlite, TrialConfigAndJobTags) {
+  TempDir t;
+  const std::string path = t / "autodet.db";
+  {  // a version-1 file with a trial, as an older autodet wrote it
+    SqliteStore st(path);
+    st.create_job(job_named("old"));
+    st.create_trial("old", trial_with("{\"learning_rate\": 0.01}"));
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "ALTER TABLE trial DROP COLUMN config; DELETE FROM schema_version WHERE version = 2",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  SqliteStore st(path);  // upgraded in place
+  EXPECT_EQ(st.schema_version(), 2);
+  EXPECT_EQ(st.get_trial("old_0").config, "{}");
+  TrialRecord tr = trial_with("{\"learning_rate\": 0.003}");
+  tr.config = R"({"subspace": 1, "values": {"learning_rate": 0.003}, "source": "random"})";
+  const std::string id = st.create_trial("old", tr);
+  EXPECT_EQ(nlohmann::json::parse(st.get_trial(id).config)["subspace"], 1);
+  tr.config = "[1]";
+  EXPECT_THROW(st.create_trial("old", tr), UsageError);
+
+  JobRecord tagged = job_named("tagged");
+  tagged.tags = R"({"team": "vision"})";
+  st.create_job(tagged);
+  st.set_job_tag("tagged", "automl_best_child_run_id", "tagged_3");
+  st.set_job_tag("tagged", "automl_best_child_run_id", "tagged_4");
+  const auto tags = nlohmann::json::parse(st.get_job("tagged").tags);
+  EXPECT_EQ(tags, (nlohmann::json{{"team", "vision"}, {"automl_best_child_run_id", "tagged_4"}}));
+  EXPECT_THROW(st.set_job_tag("nobody", "k", "v"), NotFoundError);
 }
