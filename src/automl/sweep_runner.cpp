@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
@@ -38,6 +39,13 @@ constexpr const char* kElapsedTag = "autodet.sweep_seconds";    // scheduler tim
 
 double seconds_since(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
 
+// The OpenMP setting of trial processes: a short spin at barriers, as `autodet train` uses
+// (docs/training.md, CPU threads), unless the user chose a policy for this process.
+std::vector<std::pair<std::string, std::string>> trial_omp_env() {
+  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return {};
+  return {{"GOMP_SPINCOUNT", "20000"}};
+}
+
 int total_threads(const SweepOptions& o) {
   return o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
 }
@@ -47,8 +55,7 @@ int total_threads(const SweepOptions& o) {
 double probe_throughput(const std::string& exe, int threads, const std::string& log_path) {
   make_dirs(parent_dir(log_path));
   if (fs_exists(log_path)) std::remove(log_path.c_str());
-  ProcessSpec ps{exe, {"train", "--probe-throughput", "--threads", std::to_string(threads)}, log_path,
-                 {{"OMP_WAIT_POLICY", "PASSIVE"}}};
+  ProcessSpec ps{exe, {"train", "--probe-throughput", "--threads", std::to_string(threads)}, log_path, trial_omp_env()};
   ExitStatus e = ChildProcess::start(ps).wait();
   const std::string out = fs_exists(log_path) ? read_file(log_path) : "";
   const auto at = out.rfind("{\"macs_per_second\"");
@@ -82,8 +89,9 @@ CostModel measured_cost_model(const JobSpec& spec, const SweepOptions& o, const 
 }
 
 std::unique_ptr<TrialSource> make_source(const JobSpec& spec, const SweepOptions& o, const std::string& probe_log) {
-  if (spec.mode() == JobMode::AutoMode) return make_automode_source(spec, measured_cost_model(spec, o, probe_log));
-  return make_manual_sweep_source(spec);
+  const CostModel cost = measured_cost_model(spec, o, probe_log);
+  if (spec.mode() == JobMode::AutoMode) return make_automode_source(spec, cost);
+  return make_manual_sweep_source(spec, &cost);
 }
 
 std::optional<int> trial_timeout(const JobSpec& spec) {
@@ -124,8 +132,9 @@ class Scheduler {
   SweepResult run() {
     start_ = SteadyClock::now();
     const int threads = threads_per_trial(spec_, o_);
-    log::info("job {}: {} with up to {} trials, {} at a time ({} threads each){}", spec_.name,
+    log::info("job {}: {} with up to {} trials, {} at a time ({} thread{} each){}", spec_.name,
               job_mode_name(spec_.mode()), budget_.max_trials, budget_.max_concurrent_trials, threads,
+              threads == 1 ? "" : "s",
               budget_.timeout_minutes ? fmt::format(", {} minutes", *budget_.timeout_minutes) : "");
     bool no_more = false, stopping = false, interrupted = false;
     while (true) {
@@ -233,8 +242,7 @@ class Scheduler {
           ProcessSpec{exe_,
                       {"train", "--trial", t.id, "--workspace", ws_.root(), "--threads",
                        std::to_string(threads_per_trial(spec_, o_))},
-                      join_path(dir, "trial.log"),
-                      {{"OMP_WAIT_POLICY", "PASSIVE"}}});  // see docs/training.md, CPU threads
+                      join_path(dir, "trial.log"), trial_omp_env()});
     } catch (const std::exception& e) {
       rs_.set_trial_status(t.id, RunStatus::Failed, e.what());
       return;
@@ -298,8 +306,12 @@ class Scheduler {
     const auto trials = rs_.list_trials(spec_.name);
     std::vector<sweep::TrialMetrics> metrics(trials.size());
     for (std::size_t i = 0; i < trials.size(); ++i) {
-      for (const auto& p : rs_.metric_history(trials[i].id)[store::kPrimaryMetric])
-        if (!std::isnan(p.value)) metrics[i].by_epoch[p.epoch] = p.value;
+      // The history is kept in a variable: a range-for over a part of a temporary would read freed memory.
+      const store::MetricHistory history = rs_.metric_history(trials[i].id);
+      const auto primary = history.find(store::kPrimaryMetric);
+      if (primary != history.end())
+        for (const auto& p : primary->second)
+          if (!std::isnan(p.value)) metrics[i].by_epoch[p.epoch] = p.value;
       metrics[i].finished = store::is_final(trials[i].status);
     }
     for (auto& r : running_) {
@@ -451,12 +463,9 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
   const std::string probe_log = join_path(absolute_path(options.workspace), "dry-run-throughput.log");
   std::unique_ptr<TrialSource> source;
   std::optional<CostModel> cost;
-  if (spec.mode() != JobMode::ManualSweep) {
-    cost = measured_cost_model(spec, options, probe_log);
-    source = spec.mode() == JobMode::AutoMode ? make_automode_source(spec, *cost) : nullptr;
-  } else {
-    source = make_manual_sweep_source(spec);
-  }
+  cost = measured_cost_model(spec, options, probe_log);
+  if (spec.mode() == JobMode::AutoMode) source = make_automode_source(spec, *cost);
+  if (spec.mode() == JobMode::ManualSweep) source = make_manual_sweep_source(spec, &*cost);
   auto& out = log::out();
   const int threads = threads_per_trial(spec, options);
   out << fmt::format("job {}: {}, up to {} trial{}, {} at a time, {}\n", spec.name, job_mode_name(spec.mode()),
@@ -517,7 +526,8 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
                        "number_of_epochs, image_size), each started only when its estimate fits the time left\n",
                        spec.limits.max_trials - int(plan.size()));
   if (spec.mode() == JobMode::ManualSweep)
-    out << "estimates come from finished trials once there are some; early termination may end trials sooner\n";
+    out << "estimates are corrected by the finished trials' epoch times as they come; early termination may end "
+           "trials sooner\n";
 }
 
 }  // namespace autodet
