@@ -46,13 +46,14 @@ double CostModel::epoch_seconds(const TrainingParams& p) const {
 void CostModel::calibrate(const std::vector<PastTrial>& past) {
   std::vector<double> ratios;
   for (const auto& t : past) {
+    // The estimate included the correction of its time: the uncorrected estimate is est / used.
     const double est = t.meta.value("estimated_epoch_seconds", 0.0);
-    if (est > 0 && t.mean_epoch_seconds > 0) ratios.push_back(t.mean_epoch_seconds / est);
+    const double used = t.meta.value("cost_correction", 1.0);
+    if (est > 0 && used > 0 && t.mean_epoch_seconds > 0) ratios.push_back(t.mean_epoch_seconds * used / est);
   }
   if (ratios.empty()) return;
   std::sort(ratios.begin(), ratios.end());
   const std::size_t n = ratios.size();
-  // The estimates were made with the correction of their time; the new one replaces it.
   correction_ = n % 2 ? ratios[n / 2] : 0.5 * (ratios[n / 2 - 1] + ratios[n / 2]);
 }
 
@@ -97,6 +98,7 @@ class AutoModeSource : public TrialSource {
     p.source = source;
     const TrainingParams params = trial_params(spec_, p.config);
     p.estimated_epoch_seconds = cost_.epoch_seconds(params);
+    p.cost_correction = cost_.correction();
     p.estimated_minutes = p.estimated_epoch_seconds * params.number_of_epochs / 60.0;
     return p;
   }

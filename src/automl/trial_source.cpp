@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>  // parse_search_space/parse_sweep overloads need the complete type
 
+#include "automl/automode.h"
 #include "automl/job_data.h"
 #include "automl/sweep/sampler.h"
 #include "automl/sweep/search_space.h"
@@ -13,7 +14,10 @@ nlohmann::json Proposal::to_json() const {
   nlohmann::json j{{"subspace", config.subspace}, {"values", config.values}, {"source", source}};
   if (portfolio_index >= 0) j["portfolio_index"] = portfolio_index;
   if (estimated_minutes) j["estimated_minutes"] = *estimated_minutes;
-  if (estimated_epoch_seconds > 0) j["estimated_epoch_seconds"] = estimated_epoch_seconds;
+  if (estimated_epoch_seconds > 0) {
+    j["estimated_epoch_seconds"] = estimated_epoch_seconds;
+    j["cost_correction"] = cost_correction;
+  }
   return j;
 }
 
@@ -27,8 +31,10 @@ namespace {
 
 class ManualSweepSource : public TrialSource {
  public:
-  explicit ManualSweepSource(const JobSpec& spec)
-      : space_(sweep::parse_search_space(spec.search_space, spec.source_file)),
+  ManualSweepSource(const JobSpec& spec, const CostModel* cost)
+      : spec_(spec),
+        cost_(cost ? std::optional<CostModel>(*cost) : std::nullopt),
+        space_(sweep::parse_search_space(spec.search_space, spec.source_file)),
         settings_(sweep::parse_sweep(spec.sweep, spec.source_file)),
         sampler_(sweep::make_sampler(settings_.sampling, space_, job_seed(spec.params))) {}
 
@@ -40,6 +46,14 @@ class ManualSweepSource : public TrialSource {
     p.source = settings_.sampling.algorithm == sweep::SamplingAlgorithm::Grid       ? "grid"
                : settings_.sampling.algorithm == sweep::SamplingAlgorithm::Bayesian ? "bayesian"
                                                                                     : "random";
+    if (cost_) {
+      cost_->calibrate(past);
+      const TrainingParams params = trial_params(spec_, p.config);
+      p.estimated_epoch_seconds = cost_->epoch_seconds(params);
+      p.cost_correction = cost_->correction();
+      p.estimated_minutes = p.estimated_epoch_seconds * params.number_of_epochs / 60.0;
+      return p;
+    }
     double sum = 0;
     int n = 0;
     for (const auto& t : past)
@@ -49,6 +63,8 @@ class ManualSweepSource : public TrialSource {
   }
 
  private:
+  JobSpec spec_;
+  std::optional<CostModel> cost_;
   sweep::SearchSpace space_;
   sweep::SweepSettings settings_;
   std::unique_ptr<sweep::Sampler> sampler_;
@@ -56,8 +72,8 @@ class ManualSweepSource : public TrialSource {
 
 }  // namespace
 
-std::unique_ptr<TrialSource> make_manual_sweep_source(const JobSpec& spec) {
-  return std::make_unique<ManualSweepSource>(spec);
+std::unique_ptr<TrialSource> make_manual_sweep_source(const JobSpec& spec, const CostModel* cost) {
+  return std::make_unique<ManualSweepSource>(spec, cost);
 }
 
 }  // namespace autodet

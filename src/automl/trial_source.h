@@ -31,6 +31,7 @@ struct Proposal {
   int portfolio_index = -1;                // AutoMode's portfolio entry
   std::optional<double> estimated_minutes;  // training time, when it can be estimated
   double estimated_epoch_seconds = 0;       // 0 when unknown
+  double cost_correction = 1;               // the cost model's correction the estimate was made with
 
   // What the run store keeps of it (TrialRecord::config).
   nlohmann::json to_json() const;
@@ -48,9 +49,12 @@ class TrialSource {
   virtual bool stops_when_over_budget() const { return true; }
 };
 
+class CostModel;
+
 // The sampler of a manual sweep (spec.sweep over spec.search_space, seeded with the job's seed).
-// Estimates a trial's time from the finished trials' mean.
-std::unique_ptr<TrialSource> make_manual_sweep_source(const JobSpec& spec);
+// With a cost model each trial's time is estimated from its own parameters (and corrected by the
+// finished trials' actual epoch times); without one, from the finished trials' mean.
+std::unique_ptr<TrialSource> make_manual_sweep_source(const JobSpec& spec, const CostModel* cost = nullptr);
 
 // The sampler's history from the past trials: configurations in order, objectives of finished ones.
 std::vector<sweep::Observation> sampler_history(const std::vector<PastTrial>& past);

@@ -48,6 +48,29 @@ TEST(YoloCost, CountsTheModelsConvolutionWeights) {
   }
 }
 
+// The correction is actual / uncorrected estimate: a trial estimated with an earlier correction
+// does not pull it back towards 1.
+TEST(AutoMode, CostCorrectionLearnsFromUncorrectedEstimates) {
+  CostModel cost(DataSize{200, 50, 1}, 20e9);
+  EXPECT_DOUBLE_EQ(cost.correction(), 1.0);
+  PastTrial first;
+  first.finished = true;
+  first.meta = {{"estimated_epoch_seconds", 10.0}, {"cost_correction", 1.0}};
+  first.mean_epoch_seconds = 5;
+  cost.calibrate({first});
+  EXPECT_DOUBLE_EQ(cost.correction(), 0.5);
+  // Estimated with 0.5 (5 s) and it took 5 s: the machine is still half as slow as the MACs say.
+  PastTrial second = first;
+  second.meta = {{"estimated_epoch_seconds", 5.0}, {"cost_correction", 0.5}};
+  cost.calibrate({first, second});
+  EXPECT_DOUBLE_EQ(cost.correction(), 0.5);
+  // A trial that never ran an epoch says nothing.
+  PastTrial empty = first;
+  empty.mean_epoch_seconds = 0;
+  cost.calibrate({first, second, empty});
+  EXPECT_DOUBLE_EQ(cost.correction(), 0.5);
+}
+
 TEST(AutoMode, PortfolioSkipsWhatDoesNotFitAndKeepsExplicitParameters) {
   JobSpec spec = parse_job_yaml_text(
       "type: automl\ntask: image_object_detection\ntarget_column_name: label\ntraining_data: {path: d}\n"
