@@ -270,8 +270,11 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     for (auto& [_, tensor] : named_state(*model)) training_weights.push_back(tensor.detach().clone());
     ema.copy_to(*model);
     if (evaluate_now) {
-      ValidationResult vr = validate_yolo(model, val_loader, validation, classes, nms, eo, device, precision,
-                                          cfg.log_validation_loss ? &loss_fn : nullptr, epoch);
+      ValidationResult vr =
+          cfg.validation_detector
+              ? validate_images(model, validation, classes, eo, cfg.validation_detector, cfg.validation_batch_size)
+              : validate_yolo(model, val_loader, validation, classes, nms, eo, device, precision,
+                              cfg.log_validation_loss ? &loss_fn : nullptr, epoch);
       auto m = report_metrics(vr.report);
       summary.metrics.insert(m.begin(), m.end());
       if (vr.loss) summary.metrics["log_loss"] = *vr.loss;
@@ -328,6 +331,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
                     {"box_score_thresh", cfg.box_score_threshold}, {"nms_iou_thresh", cfg.nms_iou_threshold},
                     {"box_detections_per_img", cfg.max_detections}, {"tile_grid_size", nullptr},
                     {"tile_overlap_ratio", 0.25}, {"tile_predictions_nms_thresh", 0.25}};
+    for (const auto& [key, value] : cfg.package_settings.items()) pkg.settings[key] = value;
     pkg.per_label_metrics = per_label;
     pkg.metrics = {{"best_epoch", result.best_epoch}, {"epochs_run", result.epochs_run},
                    {"stopped_early", result.stopped_early}, {"metrics", best_metrics},

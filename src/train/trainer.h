@@ -15,6 +15,7 @@
 
 #include "data/dataset.h"
 #include "eval/evaluate.h"
+#include "train/image_detector.h"
 
 namespace autodet {
 
@@ -63,6 +64,11 @@ struct TrainConfig {
   std::uint64_t seed = 1;
   std::string init_weights;  // incremental training: a package's model.pt to start from
   double max_minutes = 0;    // 0: no limit; otherwise stop after the epoch that crosses it
+  // When set, validation runs this detector on each full-resolution validation image instead of
+  // the model on letterboxed batches (tiled evaluation, §8.2); no validation loss is computed then.
+  ImageDetector validation_detector;
+  // Written over the package's default inference settings (settings.json): the tiling, say.
+  nlohmann::json package_settings = nlohmann::json::object();
 };
 
 // What each epoch produced, for hooks.

@@ -2,7 +2,10 @@
 
 #include <chrono>
 
+#include <opencv2/core.hpp>
 #include <torch/torch.h>
+
+#include "core/image_io.h"
 
 namespace autodet {
 
@@ -19,6 +22,50 @@ torch::Tensor batch_targets(const Batch& batch, const torch::Device& device) {
   return torch::from_blob(const_cast<float*>(batch.targets.data()), {rows, 6}, torch::kFloat).to(device).clone();
 }
 
+namespace {
+
+// The validation set's boxes, with classes numbered by the training class list: a class absent
+// from validation keeps its index.
+eval::EvalSet eval_set_for(const Dataset& dataset, const std::vector<std::string>& classes) {
+  eval::EvalSet set = eval::eval_set_from_dataset(dataset);
+  set.classes = classes;
+  // eval_set_from_dataset numbered classes by the validation set's own list: remap by name.
+  auto val_classes = dataset.classes();
+  for (auto& im : set.images)
+    for (auto& g : im.gts) g.cls = int(std::find(classes.begin(), classes.end(), val_classes[std::size_t(g.cls)]) - classes.begin());
+  return set;
+}
+
+}  // namespace
+
+ValidationResult validate_images(models::YoloV5& model, const Dataset& dataset, const std::vector<std::string>& classes,
+                                 const eval::EvalOptions& eval_options, const ImageDetector& detect, int batch) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool was_training = model->is_training();
+  model->eval();
+  eval::EvalSet set = eval_set_for(dataset, classes);
+  const std::size_t step = std::size_t(std::max(1, batch));
+  for (std::size_t first = 0; first < dataset.images.size(); first += step) {
+    const std::size_t end = std::min(dataset.images.size(), first + step);
+    std::vector<cv::Mat> images;
+    for (std::size_t i = first; i < end; ++i) images.push_back(decode_image(dataset.images[i].path));
+    std::vector<std::vector<eval::Detection>> found;
+    {
+      torch::NoGradGuard no_grad;
+      found = detect(*model, images);
+    }
+    if (found.size() != images.size()) throw std::logic_error("the validation detector returned a wrong number of images");
+    for (std::size_t i = first; i < end; ++i) set.images[i].dets = std::move(found[i - first]);
+  }
+  if (was_training) model->train();
+
+  ValidationResult r;
+  r.report = eval::evaluate(set, eval_options);
+  r.images = dataset.images.size();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
 ValidationResult validate_yolo(models::YoloV5& model, DetectionLoader& loader, const Dataset& dataset,
                                const std::vector<std::string>& classes, const models::YoloNmsOptions& nms,
                                const eval::EvalOptions& eval_options, const torch::Device& device, Precision precision,
@@ -28,14 +75,7 @@ ValidationResult validate_yolo(models::YoloV5& model, DetectionLoader& loader, c
   model->eval();
   torch::NoGradGuard no_grad;
 
-  eval::EvalSet set = eval::eval_set_from_dataset(dataset);
-  set.classes = classes;  // the training class list: a class absent from validation keeps its index
-  // eval_set_from_dataset numbered classes by the validation set's own list: remap by name.
-  {
-    auto val_classes = dataset.classes();
-    for (auto& im : set.images)
-      for (auto& g : im.gts) g.cls = int(std::find(classes.begin(), classes.end(), val_classes[std::size_t(g.cls)]) - classes.begin());
-  }
+  eval::EvalSet set = eval_set_for(dataset, classes);
 
   double loss_sum = 0;
   std::size_t images = 0;

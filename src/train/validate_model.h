@@ -11,6 +11,7 @@
 #include "models/yolo/postprocess.h"
 #include "models/yolo/yolo_loss.h"
 #include "models/yolo/yolov5.h"
+#include "train/image_detector.h"
 #include "train/precision.h"
 
 namespace autodet {
@@ -27,6 +28,11 @@ ValidationResult validate_yolo(models::YoloV5& model, DetectionLoader& loader, c
                                const std::vector<std::string>& classes, const models::YoloNmsOptions& nms,
                                const eval::EvalOptions& eval_options, const torch::Device& device, Precision precision,
                                const models::YoloLoss* loss, int epoch);
+
+// Scores the model by `detect` run on the validation images at full resolution, `batch` images at a
+// time (tiled evaluation). The model is in eval mode under no_grad meanwhile; no loss is computed.
+ValidationResult validate_images(models::YoloV5& model, const Dataset& dataset, const std::vector<std::string>& classes,
+                                 const eval::EvalOptions& eval_options, const ImageDetector& detect, int batch);
 
 // (B, 3, H, W) float tensor in [0, 1] on device, from a loader batch (uint8 RGB).
 torch::Tensor batch_images(const Batch& batch, const torch::Device& device);

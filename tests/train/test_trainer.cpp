@@ -1,5 +1,6 @@
 // End-to-end training on a tiny synthetic set: the loop, checkpoints, resume, the package.
 #include <gtest/gtest.h>
+#include <opencv2/core.hpp>
 #include <torch/torch.h>
 
 #include "core/error.h"
@@ -139,4 +140,39 @@ TEST(Trainer, RejectsUnusableData) {
   TrainConfig bad = tiny_config();
   bad.model_name = "fasterrcnn_resnet50_fpn";
   EXPECT_THROW(train_detector(bad, d.train, d.val, out.path(), false, {}), NotSupportedError);
+}
+
+TEST(Trainer, AValidationDetectorScoresTheFullResolutionImages) {
+  TinyData d;
+  TempDir out;
+  Recorder rec;
+  TrainConfig c = tiny_config();
+  c.epochs = 2;
+  c.validation_batch_size = 3;  // 4 validation images: batches of 3 and 1
+  // A detector that finds exactly the ground truth of the images it is given, in order: the
+  // trainer must hand it every validation image, decoded at full size, and score what it returns.
+  std::size_t next = 0, calls = 0;
+  c.validation_detector = [&](torch::nn::Module& model, const std::vector<cv::Mat>& images) {
+    EXPECT_FALSE(model.is_training());
+    ++calls;
+    std::vector<std::vector<eval::Detection>> found;
+    for (const cv::Mat& im : images) {
+      const ImageRecord& rec = d.val.images[next++ % d.val.images.size()];
+      EXPECT_EQ(im.cols, rec.width);
+      EXPECT_EQ(im.rows, rec.height);
+      auto& dets = found.emplace_back();
+      for (const Box& b : rec.boxes)
+        dets.push_back(eval::Detection{eval::XYWH{b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0}, b.label == "circle" ? 0 : 1, 0.9});
+    }
+    return found;
+  };
+  c.package_settings = {{"tile_grid_size", "2x2"}};
+  TrainResult r = train_detector(c, d.train, d.val, out.path(), false, {&rec});
+  ASSERT_EQ(rec.epochs.size(), 2u);
+  EXPECT_EQ(calls, 4u);  // 2 batches per epoch
+  for (const auto& e : rec.epochs) {
+    EXPECT_NEAR(e.metrics.at("mean_average_precision"), 1.0, 1e-8);  // sum / (count + 1e-9)
+    EXPECT_FALSE(e.metrics.count("log_loss"));
+  }
+  EXPECT_EQ(read_model_package(r.package_dir).settings["tile_grid_size"], "2x2");
 }
