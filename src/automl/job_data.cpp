@@ -5,8 +5,31 @@
 #include "core/log.h"
 #include "data/load.h"
 #include "data/split.h"
+#include "deploy/predictor.h"
+#include "deploy/tiling.h"
 
 namespace autodet {
+
+namespace {
+
+// Validation with tiles (§8.2): each full-resolution validation image goes through the same tiled
+// inference as `autodet predict` with the package's settings, so the metric that picks the best
+// epoch is the one the deployed model will show.
+ImageDetector tiled_detector(const InferenceSettings& s) {
+  return [s](torch::nn::Module& module, const std::vector<cv::Mat>& images) {
+    models::YoloV5 model(std::dynamic_pointer_cast<models::YoloV5Impl>(module.shared_from_this()));
+    if (!model.ptr()) throw std::logic_error("tiled validation needs a YOLOv5 model");
+    const torch::Device device = module.parameters().front().device();
+    std::vector<std::vector<eval::Detection>> out;
+    for (const ImageDetections& found : detect_yolo(model, images, s, device, /*max_batch=*/16)) {
+      auto& dets = out.emplace_back();
+      for (const Detection& d : found) dets.push_back(eval::Detection{eval::XYWH{d.x0, d.y0, d.x1 - d.x0, d.y1 - d.y0}, d.cls, d.score});
+    }
+    return out;
+  };
+}
+
+}  // namespace
 
 std::uint64_t job_seed(const TrainingParams& p) { return p.random_seed ? std::uint64_t(*p.random_seed) : 1; }
 
@@ -48,6 +71,21 @@ TrainConfig to_train_config(const TrainingParams& p) {
   c.augment = p.advanced_settings.apply_automl_train_augmentations;
   c.log_validation_loss = p.log_validation_loss;
   c.log_training_metrics = p.log_training_metrics && !p.tile_grid_size;  // R8.9: off with tiling
+  if (p.tile_grid_size) {
+    InferenceSettings s;
+    s.img_size = p.image_size;
+    s.model_size = p.model_size;
+    s.box_score_thresh = p.box_score_threshold;
+    s.nms_iou_thresh = p.nms_iou_threshold;
+    s.box_detections_per_img = p.box_detections_per_image;
+    s.tile_grid = p.tile_grid_size;
+    s.tile_overlap_ratio = p.tile_overlap_ratio;
+    s.tile_predictions_nms_thresh = p.tile_predictions_nms_threshold;
+    c.validation_detector = tiled_detector(s);
+    c.package_settings = {{"tile_grid_size", p.tile_grid_size->str()},
+                          {"tile_overlap_ratio", p.tile_overlap_ratio},
+                          {"tile_predictions_nms_thresh", p.tile_predictions_nms_threshold}};
+  }
   c.precision = p.precision;
   c.device = p.device;
   c.workers = 0;
@@ -73,6 +111,13 @@ std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t see
     throw DataError(Location{spec.training_data.path, 0, "", ""}, "training data has no usable images");
   if (val.images.empty())
     throw DataError(Location{spec.training_data.path, 0, "", ""}, "no validation images (the training set is too small to split)");
+  if (const auto& grid = spec.params.tile_grid_size) {
+    // Tiles of the training images only: the validation images are scored whole, through tiled
+    // inference (tiled_detector). Split first, so no tile of a validation image is trained on.
+    const std::size_t images = train.images.size();
+    train = with_training_tiles(train, *grid, spec.params.tile_overlap_ratio);
+    log::info("tiling {}: {} training images and {} tiles", grid->str(), images, train.images.size() - images);
+  }
   return {std::move(train), std::move(val)};
 }
 

@@ -21,7 +21,8 @@ std::uint64_t job_seed(const TrainingParams& params);
 TrainConfig to_train_config(const TrainingParams& params);
 
 // Training and validation images of a job: validation_data, or validation_data_size of the
-// training images split off with `seed` (R1.24). DataError when either is empty.
+// training images split off with `seed` (R1.24). DataError when either is empty. With
+// tile_grid_size the training images' tiles follow them as samples of their own (R8.6).
 std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed);
 
 // DataError naming the job file when a data path does not exist.

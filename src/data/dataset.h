@@ -3,6 +3,7 @@
 // trainer and evaluator consumes. Boxes are in pixels of the image as stored on disk.
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ struct ImageRecord {
   std::string format;  // "jpg", "png", ... (lower case)
   std::vector<Box> boxes;
   SourceRef source;
+  // A part of the file's image: only pixels [x0, x1) x [y0, y1) are this record's image, and
+  // width, height and boxes are the part's (a tile used as a training sample, spec R8.6).
+  struct Crop {
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  };
+  std::optional<Crop> crop;
 };
 
 // A list of images; the class list is derived from the boxes' labels.

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/image_io.h"
 #include "eval/iou.h"
 
 namespace autodet {
@@ -38,6 +39,42 @@ std::vector<TileRect> tile_rects(int width, int height, const TileGrid& grid, do
       tiles.push_back(TileRect{round_even(x), round_even(y), std::min(width, round_even(x + tile_w)),
                                std::min(height, round_even(y + tile_h))});
   return tiles;
+}
+
+Dataset with_training_tiles(const Dataset& data, const TileGrid& grid, double overlap) {
+  Dataset out;
+  out.declared_classes = data.declared_classes;
+  out.images.reserve(data.images.size() * std::size_t(1 + grid.across * grid.down));
+  for (const ImageRecord& rec : data.images) {
+    out.images.push_back(rec);
+    if (rec.crop) continue;  // already a part of an image
+    int width = rec.width, height = rec.height;
+    if (width <= 0 || height <= 0) {
+      const ImageInfo info = probe_image(rec.path);
+      width = info.width;
+      height = info.height;
+    }
+    for (const TileRect& t : tile_rects(width, height, grid, overlap)) {
+      ImageRecord tile = rec;
+      tile.crop = ImageRecord::Crop{t.x0, t.y0, t.x1, t.y1};
+      tile.width = t.x1 - t.x0;
+      tile.height = t.y1 - t.y0;
+      tile.boxes.clear();
+      for (const Box& b : rec.boxes) {
+        const double x0 = std::max(b.x0, double(t.x0)), y0 = std::max(b.y0, double(t.y0));
+        const double x1 = std::min(b.x1, double(t.x1)), y1 = std::min(b.y1, double(t.y1));
+        if (std::floor(x1) - std::floor(x0) <= 0 || std::floor(y1) - std::floor(y0) <= 0) continue;
+        Box part = b;
+        part.x0 = x0 - t.x0;
+        part.y0 = y0 - t.y0;
+        part.x1 = x1 - t.x0;
+        part.y1 = y1 - t.y0;
+        tile.boxes.push_back(part);
+      }
+      out.images.push_back(std::move(tile));
+    }
+  }
+  return out;
 }
 
 ImageDetections merge_tile_detections(std::vector<TileDetection> dets, double iou_threshold) {

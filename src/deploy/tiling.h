@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "automl/tile_grid.h"
+#include "data/dataset.h"
 #include "deploy/detection.h"
 
 namespace autodet {
@@ -19,6 +20,12 @@ struct TileRect {
 // H / (r + (1 - r) * down), origins stepping by (1 - r) tile sizes, x-major order, corners rounded
 // half to even. overlap r in [0, 1).
 std::vector<TileRect> tile_rects(int width, int height, const TileGrid& grid, double overlap);
+
+// Training with tiles (R8.6): every image of `data` and, after it, each of its tiles as a record
+// of its own (ImageRecord::crop). A box is intersected with each tile and kept when the
+// intersection, with its corners floored, still has an area; it is re-expressed in the tile's
+// pixels and keeps its crowd flag. Images whose size the records lack are probed (header only).
+Dataset with_training_tiles(const Dataset& data, const TileGrid& grid, double overlap);
 
 // A detection in pixels of the whole image, with the tile it came from (0: the whole image,
 // i + 1: tile_rects()[i]).

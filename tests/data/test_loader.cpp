@@ -284,6 +284,45 @@ TEST_F(Loader, CrowdBoxesAreNotTargets) {
   for (int pos = 0; pos < 5; ++pos) EXPECT_EQ(mapped_back(batches[0], pos).size(), truth(ds.images[pos], classes()).size());
 }
 
+TEST_F(Loader, ARecordWithACropIsThatPartOfItsImage) {
+  Dataset ds;
+  ImageRecord rec = dataset().images[0];  // 128x96
+  rec.crop = ImageRecord::Crop{32, 16, 96, 80};
+  rec.width = rec.height = 64;
+  rec.boxes = {Box{8, 8, 40, 24, classes()[0]}};
+  ds.images.push_back(rec);
+  DetectionLoader loader(ds, classes(), val_options());  // 64 px: the part is not resized
+  const auto batches = epoch(loader, 0);
+  ASSERT_EQ(batches.size(), 1u);
+  const Batch& b = batches[0];
+  EXPECT_EQ(b.letterbox[0].orig_width, 64);
+  EXPECT_EQ(b.letterbox[0].orig_height, 64);
+  EXPECT_EQ(b.letterbox[0].pad_y, 0);
+  const LabeledBoxes got = mapped_back(b, 0);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NEAR(got[0].x0, 8, 1e-3);
+  EXPECT_NEAR(got[0].x1, 40, 1e-3);
+  const cv::Mat part = decode_image(rec.path)(cv::Rect(32, 16, 64, 64));
+  for (int y : {0, 31, 63})
+    for (int x : {0, 17, 63}) {
+      const cv::Vec3b bgr = part.at<cv::Vec3b>(y, x);
+      EXPECT_EQ(b.images[std::size_t(0 * 4096 + y * 64 + x)], bgr[2]);
+      EXPECT_EQ(b.images[std::size_t(2 * 4096 + y * 64 + x)], bgr[0]);
+    }
+  // A part outside its image is an error naming the file.
+  ds.images[0].crop = ImageRecord::Crop{100, 0, 140, 40};
+  DetectionLoader outside(ds, classes(), val_options());
+  outside.start_epoch(0);
+  try {
+    while (outside.next()) {
+    }
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find(rec.path), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not inside"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(Loader, CorruptImageErrorPropagatesWithTheFileName) {
   TempDir t;
   Dataset ds = dataset();

@@ -225,3 +225,39 @@ TEST(ScoreRequest, RefusesBombsAndNonImagesBeforeDecoding) {
     EXPECT_NE(error_of([&] { decode_request_image(w, "body", 1000); }).find("50x30"), std::string::npos);
   }
 }
+
+TEST(Tiling, TrainingTilesCutTheBoxesAsR86Says) {
+  Dataset d;
+  ImageRecord rec;
+  rec.path = "/nonexistent/only-the-size-is-used.jpg";
+  rec.width = 100;
+  rec.height = 40;
+  rec.boxes = {Box{10, 5, 30, 20, "a"}, Box{40, 10, 60, 30, "b", true}, Box{49.5, 0, 50.4, 10, "c"}};
+  d.images.push_back(rec);
+  const Dataset t = with_training_tiles(d, TileGrid{2, 1}, 0.0);  // tiles [0, 50) and [50, 100)
+  ASSERT_EQ(t.images.size(), 3u);
+  EXPECT_FALSE(t.images[0].crop);  // the whole image first
+  EXPECT_EQ(t.images[0].boxes.size(), 3u);
+  const ImageRecord &left = t.images[1], &right = t.images[2];
+  ASSERT_TRUE(left.crop && right.crop);
+  EXPECT_EQ(left.crop->x0, 0);
+  EXPECT_EQ(left.crop->x1, 50);
+  EXPECT_EQ(right.crop->x0, 50);
+  EXPECT_EQ(right.crop->x1, 100);
+  EXPECT_EQ(right.width, 50);
+  EXPECT_EQ(right.height, 40);
+  EXPECT_EQ(right.path, rec.path);
+  // a stays left; b is cut in two and keeps its crowd flag; c's sliver [49.5, 50) keeps an area
+  // once floored (50 - 49) on the left, and [50, 50.4) none (50 - 50) on the right.
+  ASSERT_EQ(left.boxes.size(), 3u);
+  EXPECT_EQ(left.boxes[1].x1, 50);
+  EXPECT_TRUE(left.boxes[1].crowd);
+  EXPECT_DOUBLE_EQ(left.boxes[2].x0, 49.5);
+  EXPECT_DOUBLE_EQ(left.boxes[2].x1, 50);
+  ASSERT_EQ(right.boxes.size(), 1u);
+  EXPECT_EQ(right.boxes[0].label, "b");
+  EXPECT_EQ(right.boxes[0].x0, 0);   // re-expressed in the tile's pixels
+  EXPECT_EQ(right.boxes[0].x1, 10);
+  EXPECT_EQ(right.boxes[0].y0, 10);
+  EXPECT_TRUE(right.boxes[0].crowd);
+}

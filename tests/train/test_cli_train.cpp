@@ -149,3 +149,27 @@ TEST(CliTrain, IncrementalTrainingStartsFromAnotherJobsModel) {
   EXPECT_NE(out.find("nosuchrun"), std::string::npos) << out;
   EXPECT_EQ(count_lines(out), 1) << "[" << out << "]";
 }
+
+TEST(CliTrain, TiledJobsValidateWithTilesAndShipTheirTiling) {
+  TempDir t;
+  SynthOptions o;
+  o.images = 12;
+  o.width = o.height = 128;
+  o.classes = 2;
+  generate_synthetic(o, t / "data");
+  write_text(t / "tiled.yml",
+             "name: tiled\n" + job_yaml(t / "data", "  tile_grid_size: 2x2\n  tile_overlap_ratio: 0.3\n"));
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "tiled.yml") + " --workspace " + (t / "ws") + " --set number_of_epochs=1", &out), 0)
+      << out;
+  // The 9 training images (12 less a quarter) and their 4 tiles each are the training samples (R8.6).
+  EXPECT_NE(out.find("tiling 2x2: 9 training images and 36 tiles"), std::string::npos) << out;
+  const auto settings = nlohmann::json::parse(read_file(t / "ws/jobs/tiled/best_model/settings.json"));
+  EXPECT_EQ(settings["tile_grid_size"], "2x2");
+  EXPECT_DOUBLE_EQ(settings["tile_overlap_ratio"].get<double>(), 0.3);
+  // Tiled validation scores whole images through the tiles: there is no letterboxed batch, so no
+  // validation loss, but there is a mAP.
+  const auto metrics = nlohmann::json::parse(read_file(t / "ws/jobs/tiled/best_model/metrics.json"))["metrics"];
+  EXPECT_TRUE(metrics.contains("mean_average_precision")) << metrics.dump();
+  EXPECT_FALSE(metrics.contains("log_loss")) << metrics.dump();
+}

@@ -20,7 +20,7 @@ ImageSource::ImageSource(const Dataset& dataset, const std::vector<std::string>&
   for (const ImageRecord& rec : dataset.images) {
     const Location where{rec.source.file, rec.source.line, rec.source.element.empty() ? rec.url : rec.source.element, ""};
     if (rec.path.empty()) throw DataError(where, "image '" + rec.url + "' could not be resolved to a local file");
-    Item item{rec.path, {}};
+    Item item{rec.path, {}, rec.crop};
     for (const Box& b : rec.boxes) {
       auto it = class_index.find(b.label);
       if (it == class_index.end()) throw DataError(where, "label '" + b.label + "' is not in the class list");
@@ -36,6 +36,14 @@ std::shared_ptr<const CachedImage> ImageSource::decoded(std::size_t index) const
     if (auto hit = cache_->get(index)) return hit;
   auto entry = std::make_shared<CachedImage>();
   cv::Mat full = decode_image(items_[index].path, max_image_pixels_);
+  if (const auto& c = items_[index].crop) {
+    if (c->x0 < 0 || c->y0 < 0 || c->x1 > full.cols || c->y1 > full.rows || c->x1 <= c->x0 || c->y1 <= c->y0)
+      throw DataError(Location{items_[index].path, 0, "", ""},
+                      "the part [" + std::to_string(c->x0) + ", " + std::to_string(c->x1) + ") x [" + std::to_string(c->y0) +
+                          ", " + std::to_string(c->y1) + ") is not inside the " + std::to_string(full.cols) + "x" +
+                          std::to_string(full.rows) + " image");
+    full = full(cv::Rect(c->x0, c->y0, c->x1 - c->x0, c->y1 - c->y0)).clone();  // the cache keeps only the part
+  }
   entry->orig_width = full.cols;
   entry->orig_height = full.rows;
   // Shrink once, before caching, so a cached and an uncached load give the same bytes.

@@ -3,6 +3,7 @@
 // and `load`, which decodes (through the cache) and resizes so the long side has a given length.
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,8 @@ struct LoadedImage {
 class ImageSource {
  public:
   // Throws DataError naming the image when its path is unresolved or a label is not in classes.
-  // Crowd boxes are dropped (they are no training targets). cache_long_side: images larger than
+  // Crowd boxes are dropped (they are no training targets). A record with a crop is that part of
+  // its file, cut out right after decoding (DataError when it is not inside the image). cache_long_side: images larger than
   // this are shrunk to it before they are cached; area_when_shrinking picks the interpolation.
   ImageSource(const Dataset& dataset, const std::vector<std::string>& classes, std::int64_t max_image_pixels,
               std::int64_t cache_bytes, int cache_long_side, bool area_when_shrinking);
@@ -39,7 +41,8 @@ class ImageSource {
  private:
   struct Item {
     std::string path;
-    LabeledBoxes boxes;  // pixels of the file's image
+    LabeledBoxes boxes;  // pixels of the record's image (of its crop, when it has one)
+    std::optional<ImageRecord::Crop> crop;
   };
   std::shared_ptr<const CachedImage> decoded(std::size_t index) const;
 
