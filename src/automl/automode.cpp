@@ -96,6 +96,11 @@ class AutoModeSource : public TrialSource {
     Proposal p;
     p.config = std::move(config);
     p.source = source;
+    // Trained from scratch, a model often scores 0 for its first 10 or more epochs; Azure's
+    // early stopping (delay 5, patience 5) would end every trial at epoch 11 on small datasets
+    // like raccoon. AutoMode delays it to half the trial's epochs unless the job sets the delay.
+    if (!spec_.param_where.count("early_stopping_delay"))
+      p.config.values["early_stopping_delay"] = std::max(5, trial_params(spec_, p.config).number_of_epochs / 2);
     const TrainingParams params = trial_params(spec_, p.config);
     p.estimated_epoch_seconds = cost_.epoch_seconds(params);
     p.cost_correction = cost_.correction();
@@ -112,6 +117,7 @@ class AutoModeSource : public TrialSource {
     const TrainingParams b = trial_params(spec_, best->config);
     nlohmann::json sub = nlohmann::json::object();
     for (auto it = best->config.values.begin(); it != best->config.values.end(); ++it) sub[it.key()] = it.value();
+    sub.erase("early_stopping_delay");  // follows number_of_epochs (estimated())
     if (!spec_.param_where.count("learning_rate"))
       sub["learning_rate"] = {{"type", "loguniform"},
                               {"min_value", std::log(b.learning_rate / 3)},
