@@ -9,7 +9,7 @@ std::optional<MetricPoint> best_point(const MetricHistory& history, const std::s
   if (it == history.end()) return std::nullopt;
   std::optional<MetricPoint> best;
   for (const MetricPoint& p : it->second)
-    if (!std::isnan(p.value) && (!best || p.value > best->value)) best = p;
+    if (!std::isnan(p.value) && (!best || p.value >= best->value)) best = p;
   return best;
 }
 

@@ -68,7 +68,8 @@ struct BestTrial {
   int epoch = 0;
 };
 
-// The best point of one metric (largest non-NaN value, earliest epoch among equals).
+// The best point of one metric (largest non-NaN value, latest epoch among equals: the epoch whose
+// weights the trainer keeps, R4.13).
 std::optional<MetricPoint> best_point(const MetricHistory& history, const std::string& metric = kPrimaryMetric);
 
 // Storage of jobs and trials. Every call is one atomic change; implementations are safe to use

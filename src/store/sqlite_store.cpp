@@ -374,7 +374,7 @@ std::optional<BestTrial> SqliteStore::best_trial(const std::string& job) {
     best.trial = q.text(0);
     best.value = q.real(1);
   }
-  Query q(*impl_->db, "SELECT MIN(epoch) FROM metric WHERE trial = ?1 AND name = ?2 AND value = ?3", operation);
+  Query q(*impl_->db, "SELECT MAX(epoch) FROM metric WHERE trial = ?1 AND name = ?2 AND value = ?3", operation);
   q.bind(1, best.trial).bind(2, kPrimaryMetric).bind(3, best.value);
   q.step();
   best.epoch = static_cast<int>(q.integer(0));
