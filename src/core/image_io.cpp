@@ -47,6 +47,53 @@ ImageInfo probe_jpeg(const unsigned char* d, std::size_t n, const std::string& n
   bad(name, "corrupt or truncated JPEG: no frame header found");
 }
 
+// WebP (RIFF): the size is in the first chunk's header, whichever of the three kinds it is.
+ImageInfo probe_webp(const unsigned char* d, std::size_t n, const std::string& name) {
+  if (n < 30) bad(name, "corrupt WebP: header truncated");
+  std::uint32_t w = 0, h = 0;
+  if (std::memcmp(d + 12, "VP8X", 4) == 0) {  // extended: 24-bit canvas size minus one
+    w = 1 + (d[24] | (std::uint32_t(d[25]) << 8) | (std::uint32_t(d[26]) << 16));
+    h = 1 + (d[27] | (std::uint32_t(d[28]) << 8) | (std::uint32_t(d[29]) << 16));
+  } else if (std::memcmp(d + 12, "VP8 ", 4) == 0) {  // lossy: key frame start code, then 14-bit sizes
+    if (d[23] != 0x9D || d[24] != 0x01 || d[25] != 0x2A) bad(name, "corrupt WebP: VP8 start code missing");
+    w = le16(d + 26) & 0x3FFF;
+    h = le16(d + 28) & 0x3FFF;
+  } else if (std::memcmp(d + 12, "VP8L", 4) == 0) {  // lossless: signature, then 14-bit sizes minus one
+    if (d[20] != 0x2F) bad(name, "corrupt WebP: VP8L signature missing");
+    const std::uint32_t bits = le32(d + 21);
+    w = 1 + (bits & 0x3FFF);
+    h = 1 + ((bits >> 14) & 0x3FFF);
+  } else {
+    bad(name, "corrupt WebP: unknown first chunk");
+  }
+  if (w == 0 || h == 0) bad(name, "corrupt WebP: frame size is zero");
+  return ImageInfo{int(w), int(h), "webp"};
+}
+
+// TIFF: ImageWidth (256) and ImageLength (257) of the first image file directory.
+ImageInfo probe_tiff(const unsigned char* d, std::size_t n, const std::string& name) {
+  const bool little = d[0] == 'I';
+  auto u16 = [&](std::size_t at) { return little ? le16(d + at) : be16(d + at); };
+  auto u32 = [&](std::size_t at) { return little ? le32(d + at) : be32(d + at); };
+  const std::size_t ifd = u32(4);
+  if (ifd < 8 || ifd + 2 > n) bad(name, "corrupt or truncated TIFF: directory offset " + std::to_string(ifd) + " outside the file");
+  const std::size_t entries = u16(ifd);
+  if (ifd + 2 + entries * 12 > n) bad(name, "corrupt or truncated TIFF: directory runs past the end of the file");
+  std::int64_t w = 0, h = 0;
+  for (std::size_t k = 0; k < entries; ++k) {
+    const std::size_t e = ifd + 2 + k * 12;
+    const std::uint32_t tag = u16(e), type = u16(e + 2);
+    if (tag != 256 && tag != 257) continue;
+    std::int64_t v = 0;
+    if (type == 3) v = u16(e + 8);        // SHORT, left-justified in the value field
+    else if (type == 4) v = u32(e + 8);   // LONG
+    else bad(name, "corrupt TIFF: image size tag of type " + std::to_string(type));
+    (tag == 256 ? w : h) = v;
+  }
+  if (w <= 0 || h <= 0 || w > 0x7FFFFFFF || h > 0x7FFFFFFF) bad(name, "corrupt TIFF: image size missing or zero");
+  return ImageInfo{int(w), int(h), "tif"};
+}
+
 }  // namespace
 
 ImageInfo probe_image_bytes(const unsigned char* d, std::size_t n, const std::string& name) {
@@ -71,20 +118,10 @@ ImageInfo probe_image_bytes(const unsigned char* d, std::size_t n, const std::st
     if (w <= 0 || h <= 0 || w > 0x7FFFFFFF || h > 0x7FFFFFFF) bad(name, "corrupt BMP: invalid size");
     return ImageInfo{int(w), int(h), "bmp"};
   }
-  if (n >= 12 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) {
-    // Size needs a decode of the VP8 headers; let OpenCV do it.
-    std::vector<unsigned char> buf(d, d + n);
-    cv::Mat m = cv::imdecode(buf, cv::IMREAD_COLOR);
-    if (m.empty()) bad(name, "corrupt WebP image");
-    return ImageInfo{m.cols, m.rows, "webp"};
-  }
+  if (n >= 12 && std::memcmp(d, "RIFF", 4) == 0 && std::memcmp(d + 8, "WEBP", 4) == 0) return probe_webp(d, n, name);
   if (n >= 8 && ((d[0] == 'I' && d[1] == 'I' && d[2] == 42 && d[3] == 0) ||
-                 (d[0] == 'M' && d[1] == 'M' && d[2] == 0 && d[3] == 42))) {
-    std::vector<unsigned char> buf(d, d + n);
-    cv::Mat m = cv::imdecode(buf, cv::IMREAD_COLOR);
-    if (m.empty()) bad(name, "corrupt TIFF image");
-    return ImageInfo{m.cols, m.rows, "tif"};
-  }
+                 (d[0] == 'M' && d[1] == 'M' && d[2] == 0 && d[3] == 42)))
+    return probe_tiff(d, n, name);
   if (n == 0) bad(name, "empty file, not an image");
   bad(name, "not a recognised image (JPEG, PNG, BMP, TIFF or WebP expected)");
 }
@@ -95,11 +132,31 @@ ImageInfo probe_image(const std::string& path) {
   std::vector<unsigned char> head(256 * 1024);
   f.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(f.gcount()));
-  // TIFF/WebP need the whole file to find their size.
-  if (head.size() >= 4 && ((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M') ||
-                           (head[0] == 'R' && head[1] == 'I'))) {
-    std::string all = read_file(path);
-    return probe_image_bytes(reinterpret_cast<const unsigned char*>(all.data()), all.size(), path);
+  // A TIFF's directory usually follows its pixels: read just the directory, placed after a copy of
+  // the header whose offset now points at it (the size tags' values sit inside their entries).
+  if (head.size() >= 8 && ((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M'))) {
+    const bool little = head[0] == 'I';
+    const std::uint64_t ifd = little ? le32(head.data() + 4) : be32(head.data() + 4);
+    const auto inside = [&] {
+      if (ifd + 2 > head.size()) return false;
+      const std::size_t entries = little ? le16(head.data() + ifd) : be16(head.data() + ifd);
+      return ifd + 2 + entries * 12 <= head.size();
+    };
+    if (!inside()) {
+      std::vector<unsigned char> dir(2);
+      f.clear();
+      f.seekg(std::streamoff(ifd));
+      if (!f.read(reinterpret_cast<char*>(dir.data()), 2)) bad(path, "corrupt or truncated TIFF: directory offset " + std::to_string(ifd) + " outside the file");
+      const std::size_t entries = little ? le16(dir.data()) : be16(dir.data());
+      dir.resize(2 + entries * 12);
+      if (!f.read(reinterpret_cast<char*>(dir.data() + 2), std::streamsize(entries * 12)))
+        bad(path, "corrupt or truncated TIFF: directory runs past the end of the file");
+      std::vector<unsigned char> shortened(head.begin(), head.begin() + 8);
+      const unsigned char at8[4] = {std::uint8_t(little ? 8 : 0), 0, 0, std::uint8_t(little ? 0 : 8)};
+      std::copy(at8, at8 + 4, shortened.begin() + 4);
+      shortened.insert(shortened.end(), dir.begin(), dir.end());
+      return probe_image_bytes(shortened.data(), shortened.size(), path);
+    }
   }
   return probe_image_bytes(head.data(), head.size(), path);
 }
