@@ -323,7 +323,8 @@ TEST(StoreSqlite, BestTrialIsHighestBestEpochMapAndTiesGoToTheEarliestTrial) {
   // j_0: peaks at 0.6 then drops; the best epoch counts, not the last.
   st.record_epoch_metrics(ids[0], 1, {{"mean_average_precision", 0.6}});
   st.record_epoch_metrics(ids[0], 2, {{"mean_average_precision", 0.4}});
-  // j_1: reaches 0.7 at epochs 2 and 4 (tie inside a trial -> the earlier epoch).
+  // j_1: reaches 0.7 at epochs 2 and 4 (tie inside a trial -> the later epoch, whose weights
+  // the trainer keeps, R4.13).
   st.record_epoch_metrics(ids[1], 1, {{"mean_average_precision", 0.5}});
   st.record_epoch_metrics(ids[1], 2, {{"mean_average_precision", 0.7}});
   st.record_epoch_metrics(ids[1], 4, {{"mean_average_precision", 0.7}});
@@ -339,7 +340,7 @@ TEST(StoreSqlite, BestTrialIsHighestBestEpochMapAndTiesGoToTheEarliestTrial) {
   ASSERT_TRUE(best);
   EXPECT_EQ(best->trial, "j_1");
   EXPECT_DOUBLE_EQ(best->value, 0.7);
-  EXPECT_EQ(best->epoch, 2);
+  EXPECT_EQ(best->epoch, 4);
 
   // Terminated (early-stopped) trials do take part.
   st.record_epoch_metrics(ids[4], 2, {{"mean_average_precision", 0.8}});
