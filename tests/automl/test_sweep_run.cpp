@@ -237,3 +237,29 @@ TEST(SweepRun, KillNineThenResumeKeepsFinishedTrials) {
   EXPECT_EQ(after["trials"][1]["parameters"], before["trials"][1]["parameters"]);
   EXPECT_TRUE(fs_exists(t / "ws/jobs/resumable/best_model/model.pt"));
 }
+
+// limits.trial_timeout_minutes stops a trial that runs too long like a terminated one: it keeps
+// its best epoch's package and is marked canceled with the reason. (Takes a little over a minute:
+// the limit is in whole minutes.)
+TEST(SweepRun, TrialTimeoutCancelsALongTrialAndKeepsItsModel) {
+  TempDir t;
+  std::string job = sweep_job(make_data(t), "slow", 1, 1, 500, "sweep:\n  sampling_algorithm: {type: random, seed: 1}\n",
+                              "search_space:\n  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n");
+  job.replace(job.find("limits:\n"), 8, "limits:\n  trial_timeout_minutes: 1\n");
+  write_text(t / "job.yml", job);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GT(seconds, 60);
+  EXPECT_LT(seconds, 150) << "500 epochs would take far longer";
+  const json j = show(t, "slow");
+  ASSERT_EQ(j["trials"].size(), 1u) << out;
+  const json& tr = j["trials"][0];
+  EXPECT_EQ(tr["status"], "canceled") << tr.dump();
+  EXPECT_NE(tr["message"].get<std::string>().find("trial_timeout_minutes (1) reached"), std::string::npos) << tr.dump();
+  EXPECT_GE(evaluations(tr), 1u);
+  EXPECT_LT(evaluations(tr), 500u);
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/slow/trials/slow_0/model/model.pt"));
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/slow/best_model/model.pt"));
+}
