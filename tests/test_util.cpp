@@ -1,4 +1,5 @@
 #include "test_util.h"
+#include "test_process.h"
 
 #include <array>
 #include <cstdio>
@@ -26,6 +27,20 @@ std::string shared_datasets_dir() {
   if (std::filesystem::exists(d + "/bccd") && std::filesystem::exists(d + "/raccoon"))
     return std::filesystem::path(d).lexically_normal().string();
   return "";
+}
+
+pid_t start_autodet(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    std::freopen(log.c_str(), "a", stdout);
+    std::vector<char*> argv{const_cast<char*>(AUTODET_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(AUTODET_BINARY, argv.data());
+    std::_Exit(127);
+  }
+  return pid;
 }
 
 int run_autodet(const std::string& args, std::string* output) {

@@ -462,27 +462,25 @@ SweepResult resume_sweep_job(const std::string& name, const SweepOptions& option
 void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
   const std::string probe_log = join_path(absolute_path(options.workspace), "dry-run-throughput.log");
   std::unique_ptr<TrialSource> source;
-  std::optional<CostModel> cost;
-  cost = measured_cost_model(spec, options, probe_log);
-  if (spec.mode() == JobMode::AutoMode) source = make_automode_source(spec, *cost);
-  if (spec.mode() == JobMode::ManualSweep) source = make_manual_sweep_source(spec, &*cost);
+  const CostModel cost = measured_cost_model(spec, options, probe_log);
+  if (spec.mode() == JobMode::AutoMode) source = make_automode_source(spec, cost);
+  if (spec.mode() == JobMode::ManualSweep) source = make_manual_sweep_source(spec, &cost);
   auto& out = log::out();
   const int threads = threads_per_trial(spec, options);
   out << fmt::format("job {}: {}, up to {} trial{}, {} at a time, {}\n", spec.name, job_mode_name(spec.mode()),
                      spec.limits.max_trials, spec.limits.max_trials == 1 ? "" : "s", spec.limits.max_concurrent_trials,
                      spec.limits.timeout_minutes ? fmt::format("timeout {} min", *spec.limits.timeout_minutes) : "no timeout");
-  if (cost)
-    out << fmt::format("data: {} training, {} validation images, {} class{}; training speed {:.2f} GMAC/s per trial "
+  out << fmt::format("data: {} training, {} validation images, {} class{}; training speed {:.2f} GMAC/s per trial "
                        "({} thread{}, measured)\n",
-                       cost->data().train_images, cost->data().validation_images, cost->data().classes, cost->data().classes == 1 ? "" : "es",
-                       cost->macs_per_second() / 1e9, threads, threads == 1 ? "" : "s");
+                       cost.data().train_images, cost.data().validation_images, cost.data().classes, cost.data().classes == 1 ? "" : "es",
+                       cost.macs_per_second() / 1e9, threads, threads == 1 ? "" : "s");
   std::vector<PlannedTrial> plan;
   if (source) {
     plan = plan_trials(*source, spec.limits);
   } else {  // a single run
     Proposal p;
     p.source = "single";
-    p.estimated_minutes = cost->minutes(spec.params);
+    p.estimated_minutes = cost.minutes(spec.params);
     plan.push_back({p, 0.0});
   }
   std::vector<std::string> keys;  // the parameters that vary, in first-seen order

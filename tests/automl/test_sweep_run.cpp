@@ -16,6 +16,7 @@
 #include "store/run_json.h"
 #include "store/timestamp.h"
 #include "store/workspace.h"
+#include "test_process.h"
 #include "test_util.h"
 
 using namespace autodet;
@@ -57,21 +58,6 @@ json show(const TempDir& t, const std::string& job) {
   auto rs = store::open_run_store(ws, false);
   auto record = rs->find_job(job);
   return record ? store::job_detail_json(*rs, *record, store::Clock::now()) : json();
-}
-
-// Starts `autodet train ARGS` in the background, its output in LOG.
-pid_t start_autodet(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    std::freopen(log.c_str(), "w", stderr);
-    std::freopen(log.c_str(), "a", stdout);
-    std::vector<char*> argv{const_cast<char*>(AUTODET_BINARY)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(AUTODET_BINARY, argv.data());
-    std::_Exit(127);
-  }
-  return pid;
 }
 
 // Polls `jobs show` until pred holds (or about a minute passes).

@@ -11,6 +11,7 @@
 
 #include "core/fs.h"
 #include "data/synth.h"
+#include "test_process.h"
 #include "test_util.h"
 #include "train/checkpoint.h"
 
@@ -70,16 +71,8 @@ TEST(CliTrain, KillNineThenResumeKeepsFinishedEpochs) {
   write_text(t / "job.yml", job_yaml(t / "data", "  random_seed: 2\n"));
   const std::string ckpt = t / "ws/jobs/killme/trials/killme_0/checkpoint.pt";
 
-  pid_t pid = ::fork();
+  const pid_t pid = start_autodet({"train", t / "job.yml", "--workspace", t / "ws", "--set", "name=killme"}, t / "train.log");
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::string log = t / "train.log";
-    std::freopen(log.c_str(), "w", stderr);
-    std::freopen(log.c_str(), "a", stdout);
-    ::execl(AUTODET_BINARY, AUTODET_BINARY, "train", (t / "job.yml").c_str(), "--workspace", (t / "ws").c_str(), "--set",
-            "name=killme", (char*)nullptr);
-    std::_Exit(127);
-  }
   // Wait until epoch 2 (index 1) is checkpointed, then kill during epoch 3.
   bool ready = false;
   for (int i = 0; i < 1200 && !ready; ++i) {
