@@ -41,6 +41,11 @@ RunJobResult train_trial(const JobSpec& spec, const std::pair<Dataset, Dataset>&
   TrainConfig cfg = to_train_config(spec.params);
   cfg.threads = options.threads;
   cfg.init_weights = initial_weights(spec, rs, ws);
+  // A single run is the job's only trial: both limits bound its training time (R2.2).
+  std::optional<int> limit = spec.limits.timeout_minutes;
+  if (spec.limits.trial_timeout_minutes && (!limit || *spec.limits.trial_timeout_minutes < *limit))
+    limit = spec.limits.trial_timeout_minutes;
+  if (limit) cfg.max_minutes = *limit;
   const auto& [train, val] = data;
   const std::string dir = ws.trial_dir(spec.name, trial);
   ProgressHook progress;
@@ -69,9 +74,20 @@ RunJobResult train_trial(const JobSpec& spec, const std::pair<Dataset, Dataset>&
     log::warn("{}", msg);
     return out;
   }
-  rs.record_artifact(trial, "model", out.train.package_dir);
   rs.record_artifact(trial, "checkpoint", join_path(dir, "checkpoint.pt"));
-  rs.set_trial_status(trial, RunStatus::Completed);
+  if (out.train.timed_out) {
+    const std::string which = limit == spec.limits.timeout_minutes ? "timeout_minutes" : "trial_timeout_minutes";
+    const std::string msg = fmt::format("{} ({}) reached after {} epochs", which, *limit, out.train.epochs_run);
+    rs.set_trial_status(trial, RunStatus::Canceled, msg);
+    log::warn("job {}: {}", spec.name, msg);
+    if (out.train.package_dir.empty()) {
+      rs.set_job_status(spec.name, RunStatus::Failed, msg + ", before any evaluation: no model");
+      return out;
+    }
+  } else {
+    rs.set_trial_status(trial, RunStatus::Completed);
+  }
+  rs.record_artifact(trial, "model", out.train.package_dir);
   out.best_model_dir = ws.best_model_dir(spec.name);
   if (auto best = rs.best_trial(spec.name))
     copy_model_package(join_path(ws.trial_dir(spec.name, best->trial), "model"), out.best_model_dir);

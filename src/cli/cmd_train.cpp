@@ -102,8 +102,15 @@ void run(const Args& a) {
                  << "\n`autodet jobs show " << r.job << "` compares the trials\n";
     return;
   }
+  if (r.best_model_dir.empty()) {  // the time limit came before the first evaluation
+    log::out() << "job " << r.job << ": stopped by its time limit after " << r.train.epochs_run
+               << " epochs, before any evaluation: no model\n";
+    set_exit_code(1);
+    return;
+  }
   log::out() << "job " << r.job << ": best epoch " << r.train.best_epoch + 1 << ", mean_average_precision "
-             << r.train.best_score << "\nbest model: " << r.best_model_dir << "\n";
+             << r.train.best_score << (r.train.timed_out ? " (stopped by its time limit)" : "")
+             << "\nbest model: " << r.best_model_dir << "\n";
 }
 
 CommandRegistrar reg(20, [](CLI::App& root) {

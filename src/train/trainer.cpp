@@ -222,6 +222,10 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
         result.terminated = true;
         break;
       }
+      if (cfg.max_minutes > 0 && elapsed_before + seconds_since(run_start) > cfg.max_minutes * 60.0) {
+        result.timed_out = true;
+        break;
+      }
       if (cfg.scheduler == "warmup_cosine") set_lr_factor(*optimizer, cfg.learning_rate, cosine.factor(step));
       auto x = batch_images(*batch, device);
       auto t = batch_targets(*batch, device);
@@ -251,7 +255,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
                                            {"images_per_second", images / std::max(1e-9, secs)}};
       for (auto* h : hooks) h->on_batch_end(epoch, b, std::size_t(batches), values);
     }
-    if (result.interrupted || result.terminated) break;
+    if (result.interrupted || result.terminated || result.timed_out) break;
 
     EpochSummary summary;
     summary.epoch = epoch;
@@ -315,7 +319,10 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       result.stopped_early = true;
       break;
     }
-    if (cfg.max_minutes > 0 && elapsed_before + seconds_since(run_start) > cfg.max_minutes * 60.0) break;
+    if (cfg.max_minutes > 0 && elapsed_before + seconds_since(run_start) > cfg.max_minutes * 60.0) {
+      result.timed_out = epoch + 1 < cfg.epochs;
+      break;
+    }
   }
 
   result.best_epoch = stopper.best_epoch();
@@ -344,7 +351,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   }
   nlohmann::json summary{{"epochs_run", result.epochs_run}, {"best_epoch", result.best_epoch},
                          {"best_score", result.best_score}, {"stopped_early", result.stopped_early},
-                         {"interrupted", result.interrupted}, {"terminated", result.terminated},
+                         {"interrupted", result.interrupted}, {"terminated", result.terminated}, {"timed_out", result.timed_out},
                          {"package", result.package_dir}};
   for (auto* h : hooks) h->on_train_end(summary);
   return result;

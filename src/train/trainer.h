@@ -63,7 +63,10 @@ struct TrainConfig {
   int threads = 0;  // CPU threads for libtorch; 0: every core (a sweep divides them among its trials)
   std::uint64_t seed = 1;
   std::string init_weights;  // incremental training: a package's model.pt to start from
-  double max_minutes = 0;    // 0: no limit; otherwise stop after the epoch that crosses it
+  // 0: no limit. Otherwise a deadline on the training time (counting the time before a resume):
+  // the first batch past it ends the run like a termination (the unfinished epoch is dropped and
+  // the package holds the best epoch so far).
+  double max_minutes = 0;
   // When set, validation runs this detector on each full-resolution validation image instead of
   // the model on letterboxed batches (tiled evaluation, §8.2); no validation loss is computed then.
   ImageDetector validation_detector;
@@ -100,6 +103,7 @@ struct TrainResult {
   bool stopped_early = false;
   bool interrupted = false;  // stop was requested; the last completed epoch is checkpointed
   bool terminated = false;   // terminate was requested: ended for good, the best epoch's package written
+  bool timed_out = false;    // max_minutes was reached: ended for good, as terminated
   std::map<std::string, double> best_metrics;
   std::string package_dir;   // "" when interrupted before any evaluation
 };

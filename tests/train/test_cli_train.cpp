@@ -166,3 +166,37 @@ TEST(CliTrain, TiledJobsValidateWithTilesAndShipTheirTiling) {
   EXPECT_TRUE(metrics.contains("mean_average_precision")) << metrics.dump();
   EXPECT_FALSE(metrics.contains("log_loss")) << metrics.dump();
 }
+
+// limits.timeout_minutes bounds a single run too (R2.2): the first batch past the deadline ends
+// it, the best evaluated epoch becomes the model, and the trial is canceled with the reason.
+// (A little over a minute: the limit is in whole minutes.)
+TEST(CliTrain, TimeoutMinutesStopsASingleRunWithItsBestEpoch) {
+  TempDir t;
+  SynthOptions o;
+  o.images = 24;
+  o.width = o.height = 128;
+  o.classes = 2;
+  generate_synthetic(o, t / "data");
+  write_text(t / "job.yml", "name: slow\nlimits:\n  timeout_minutes: 1\n" + job_yaml(t / "data"));
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") +
+                            " --threads 2 --set number_of_epochs=500 --set early_stopping=false",
+                        &out),
+            0)
+      << out;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GT(seconds, 60);
+  EXPECT_LT(seconds, 150) << "500 epochs would take far longer";
+  EXPECT_NE(out.find("(stopped by its time limit)"), std::string::npos) << out;
+  ASSERT_EQ(run_autodet("jobs show slow --json --workspace " + (t / "ws"), &out), 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["status"], "completed") << j.dump();
+  ASSERT_EQ(j["trials"].size(), 1u);
+  EXPECT_EQ(j["trials"][0]["status"], "canceled");
+  EXPECT_NE(j["trials"][0]["message"].get<std::string>().find("timeout_minutes (1) reached after"), std::string::npos)
+      << j.dump();
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/slow/best_model/model.pt"));
+  const auto metrics = nlohmann::json::parse(read_file(t / "ws/jobs/slow/best_model/metrics.json"));
+  EXPECT_LT(metrics["epochs_run"].get<int>(), 500);
+}
