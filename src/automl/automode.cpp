@@ -77,11 +77,14 @@ class AutoModeSource : public TrialSource {
     int after = -1;
     for (const auto& t : past) after = std::max(after, t.meta.value("portfolio_index", -1));
     const auto& portfolio = automode_portfolio();
+    std::optional<Proposal> cheapest;
     for (int i = after + 1; i < int(portfolio.size()); ++i) {
       Proposal p = estimated(config_of(portfolio[std::size_t(i)].to_values()), "portfolio");
       p.portfolio_index = i;
       if (!remaining || *p.estimated_minutes <= *remaining) return p;
+      if (!cheapest || *p.estimated_minutes < *cheapest->estimated_minutes) cheapest = p;
     }
+    if (past.empty()) return cheapest;  // nothing fits: one model cut at the deadline beats none
     return refine(past, remaining);
   }
 
@@ -183,7 +186,9 @@ std::vector<PlannedTrial> plan_trials(TrialSource& source, const Limits& limits)
     if (limits.timeout_minutes) remaining = *limits.timeout_minutes - *slot;
     auto p = source.next(past, remaining);
     if (!p) break;
-    if (remaining && p->estimated_minutes && *p->estimated_minutes > *remaining) break;  // a sequential sampler
+    // A sequential sampler ends the plan with the first proposal that does not fit, unless it is
+    // the job's first trial (TrialSource::next).
+    if (!past.empty() && remaining && p->estimated_minutes && *p->estimated_minutes > *remaining) break;
     PastTrial t;
     t.config = p->config;
     t.meta = p->to_json();

@@ -212,11 +212,15 @@ class Scheduler {
     if (budget_.timeout_minutes) remaining = *budget_.timeout_minutes - minutes;
     auto p = source_->next(past_trials(rs_, spec_.name), remaining);
     if (!p) return running_.empty() ? Start::NoMore : Start::Wait;
-    if (remaining && p->estimated_minutes && *p->estimated_minutes > *remaining && source_->stops_when_over_budget()) {
+    const bool over = remaining && p->estimated_minutes && *p->estimated_minutes > *remaining;
+    if (over && !trials.empty() && source_->stops_when_over_budget()) {
       log::info("job {}: the next trial would take about {:.1f} minutes, {:.1f} are left: no new trials", spec_.name,
                 *p->estimated_minutes, *remaining);
       return Start::NoMore;
     }
+    if (over && trials.empty())
+      log::warn("job {}: the first trial is estimated at {:.1f} minutes, more than the {:.1f} left; it starts anyway "
+                "and is stopped at the deadline with its best epoch so far", spec_.name, *p->estimated_minutes, *remaining);
     store::TrialRecord tr;
     tr.parameters = params_to_json(trial_params(spec_, p->config)).dump();
     tr.config = p->to_json().dump();
@@ -519,6 +523,9 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
   else
     out << fmt::format("planned: {} trial{}; their times are estimated once trials have finished\n", plan.size(),
                        plan.size() == 1 ? "" : "s");
+  if (known && spec.limits.timeout_minutes && !plan.empty() && *plan[0].proposal.estimated_minutes > *spec.limits.timeout_minutes)
+    out << fmt::format("the first trial is estimated at more than the timeout: it starts anyway and is stopped after {} "
+                       "min with its best epoch so far\n", *spec.limits.timeout_minutes);
   if (spec.mode() == JobMode::AutoMode && int(plan.size()) < spec.limits.max_trials)
     out << fmt::format("then: up to {} refinement trials (TPE around the best finished configuration: learning_rate, "
                        "number_of_epochs, image_size), each started only when its estimate fits the time left\n",

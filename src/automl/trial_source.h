@@ -42,7 +42,9 @@ class TrialSource {
  public:
   virtual ~TrialSource() = default;
   // The next trial given every trial so far (in order), or nothing now: the space is exhausted,
-  // nothing fits in remaining_minutes, or the source waits for results.
+  // nothing fits in remaining_minutes, or the source waits for results. A job's first trial (no
+  // past) is proposed even when it does not fit: the job then trains one model, stopped at the
+  // deadline with its best epoch kept, rather than none.
   virtual std::optional<Proposal> next(const std::vector<PastTrial>& past, std::optional<double> remaining_minutes) = 0;
   // Whether a proposal that does not fit the remaining time ends the sweep (sequential samplers),
   // rather than being skipped by the source itself.

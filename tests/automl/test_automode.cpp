@@ -86,8 +86,20 @@ TEST(AutoMode, PortfolioSkipsWhatDoesNotFitAndKeepsExplicitParameters) {
   EXPECT_FALSE(first->config.values.contains("number_of_epochs"));  // the job's 5 epochs stay (R2.9)
   EXPECT_EQ(trial_params(spec, first->config).number_of_epochs, 5);
   EXPECT_EQ(trial_params(spec, first->config).optimizer, "adamw");
-  // With 0.1 minutes left nothing of the portfolio fits, and without results nothing is refined.
-  EXPECT_FALSE(source->next({}, 0.1));
+  // With 0.1 minutes left nothing of the portfolio fits. A job's first trial is still proposed:
+  // the cheapest entry, to be stopped at the deadline. A later one is not, and without results
+  // nothing is refined.
+  auto forced = source->next({}, 0.1);
+  ASSERT_TRUE(forced);
+  Limits unlimited = spec.limits;
+  unlimited.timeout_minutes = 100000;
+  for (const auto& p : plan_trials(*make_automode_source(spec, cost), unlimited))
+    EXPECT_LE(*forced->estimated_minutes, *p.proposal.estimated_minutes);
+  EXPECT_GT(*forced->estimated_minutes, 0.1);
+  PastTrial started;
+  started.config = forced->config;
+  started.meta = forced->to_json();
+  EXPECT_FALSE(source->next({started}, 0.1));
   // Within 12 minutes on two slots the plan keeps every trial inside the limit.
   spec.limits.timeout_minutes = 12;
   auto plan = plan_trials(*make_automode_source(spec, cost), spec.limits);

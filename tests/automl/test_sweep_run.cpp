@@ -249,3 +249,30 @@ TEST(SweepRun, TrialTimeoutCancelsALongTrialAndKeepsItsModel) {
   EXPECT_TRUE(fs_exists(t / "ws/jobs/slow/trials/slow_0/model/model.pt"));
   EXPECT_TRUE(fs_exists(t / "ws/jobs/slow/best_model/model.pt"));
 }
+
+// limits.timeout_minutes ends the job: the running trial is stopped like a terminated one (its
+// best epoch's package kept, marked canceled) and no other starts. The first trial starts even
+// though its estimate (500 epochs) is far beyond the minute: a job with a deadline trains one
+// model rather than none. (A little over a minute.)
+TEST(SweepRun, JobTimeoutCancelsTheRunningTrialAndStartsNoOther) {
+  TempDir t;
+  std::string job = sweep_job(make_data(t), "late", 3, 1, 500, "sweep:\n  sampling_algorithm: {type: random, seed: 1}\n",
+                              "search_space:\n  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n");
+  job.replace(job.find("limits:\n"), 8, "limits:\n  timeout_minutes: 1\n");
+  write_text(t / "job.yml", job);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GT(seconds, 60);
+  EXPECT_LT(seconds, 150) << "500 epochs would take far longer";
+  EXPECT_NE(out.find("the first trial is estimated at"), std::string::npos) << out;
+  const json j = show(t, "late");
+  EXPECT_EQ(j["status"], "completed") << j.dump();
+  ASSERT_EQ(j["trials"].size(), 1u) << out;
+  const json& tr = j["trials"][0];
+  EXPECT_EQ(tr["status"], "canceled") << tr.dump();
+  EXPECT_NE(tr["message"].get<std::string>().find("job timeout_minutes (1) reached"), std::string::npos) << tr.dump();
+  EXPECT_GE(evaluations(tr), 1u);
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/late/best_model/model.pt"));
+}
