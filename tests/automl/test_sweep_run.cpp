@@ -224,21 +224,32 @@ TEST(SweepRun, KillNineThenResumeKeepsFinishedTrials) {
   EXPECT_TRUE(fs_exists(t / "ws/jobs/resumable/best_model/model.pt"));
 }
 
+namespace {
+
+// Runs a sweep of `trials` 500-epoch trials (one at a time) whose `limits` include `limit_line`,
+// which must stop it after a minute; returns what it printed.
+std::string run_limited_sweep(const TempDir& t, const std::string& name, int trials, const std::string& limit_line) {
+  std::string job = sweep_job(make_data(t), name, trials, 1, 500, "sweep:\n  sampling_algorithm: {type: random, seed: 1}\n",
+                              "search_space:\n  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n");
+  job.replace(job.find("limits:\n"), 8, "limits:\n  " + limit_line + "\n");
+  write_text(t / "job.yml", job);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string out;
+  EXPECT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GT(seconds, 60);
+  EXPECT_LT(seconds, 150) << "500 epochs would take far longer";
+  return out;
+}
+
+}  // namespace
+
 // limits.trial_timeout_minutes stops a trial that runs too long like a terminated one: it keeps
 // its best epoch's package and is marked canceled with the reason. (Takes a little over a minute:
 // the limit is in whole minutes.)
 TEST(SweepRun, TrialTimeoutCancelsALongTrialAndKeepsItsModel) {
   TempDir t;
-  std::string job = sweep_job(make_data(t), "slow", 1, 1, 500, "sweep:\n  sampling_algorithm: {type: random, seed: 1}\n",
-                              "search_space:\n  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n");
-  job.replace(job.find("limits:\n"), 8, "limits:\n  trial_timeout_minutes: 1\n");
-  write_text(t / "job.yml", job);
-  const auto t0 = std::chrono::steady_clock::now();
-  std::string out;
-  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_GT(seconds, 60);
-  EXPECT_LT(seconds, 150) << "500 epochs would take far longer";
+  const std::string out = run_limited_sweep(t, "slow", 1, "trial_timeout_minutes: 1");
   const json j = show(t, "slow");
   ASSERT_EQ(j["trials"].size(), 1u) << out;
   const json& tr = j["trials"][0];
@@ -256,16 +267,7 @@ TEST(SweepRun, TrialTimeoutCancelsALongTrialAndKeepsItsModel) {
 // model rather than none. (A little over a minute.)
 TEST(SweepRun, JobTimeoutCancelsTheRunningTrialAndStartsNoOther) {
   TempDir t;
-  std::string job = sweep_job(make_data(t), "late", 3, 1, 500, "sweep:\n  sampling_algorithm: {type: random, seed: 1}\n",
-                              "search_space:\n  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n");
-  job.replace(job.find("limits:\n"), 8, "limits:\n  timeout_minutes: 1\n");
-  write_text(t / "job.yml", job);
-  const auto t0 = std::chrono::steady_clock::now();
-  std::string out;
-  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_GT(seconds, 60);
-  EXPECT_LT(seconds, 150) << "500 epochs would take far longer";
+  const std::string out = run_limited_sweep(t, "late", 3, "timeout_minutes: 1");
   EXPECT_NE(out.find("the first trial is estimated at"), std::string::npos) << out;
   const json j = show(t, "late");
   EXPECT_EQ(j["status"], "completed") << j.dump();

@@ -27,6 +27,16 @@ std::string job_yaml(const std::string& data, const std::string& extra = "") {
          "  training_batch_size: 8\n  validation_batch_size: 8\n  warmup_cosine_lr_warmup_epochs: 1\n  precision: fp32\n" + extra;
 }
 
+// `images` synthetic square images of `size` pixels with `classes` classes, in `dir`.
+void make_synth(const std::string& dir, int images, int size, int classes, std::uint64_t seed = 0) {
+  SynthOptions o;
+  o.images = images;
+  o.width = o.height = size;
+  o.classes = classes;
+  o.seed = seed;
+  generate_synthetic(o, dir);
+}
+
 int count_lines(const std::string& s) {
   int n = 0;
   for (char c : s) n += c == '\n';
@@ -62,12 +72,7 @@ TEST(CliTrain, BadJobsFailWithOneClearLine) {
 
 TEST(CliTrain, KillNineThenResumeKeepsFinishedEpochs) {
   TempDir t;
-  SynthOptions o;
-  o.images = 24;
-  o.classes = 2;
-  o.width = o.height = 128;
-  o.seed = 5;
-  generate_synthetic(o, t / "data");
+  make_synth(t / "data", 24, 128, 2, 5);
   write_text(t / "job.yml", job_yaml(t / "data", "  random_seed: 2\n"));
   const std::string ckpt = t / "ws/jobs/killme/trials/killme_0/checkpoint.pt";
 
@@ -145,11 +150,7 @@ TEST(CliTrain, IncrementalTrainingStartsFromAnotherJobsModel) {
 
 TEST(CliTrain, TiledJobsValidateWithTilesAndShipTheirTiling) {
   TempDir t;
-  SynthOptions o;
-  o.images = 12;
-  o.width = o.height = 128;
-  o.classes = 2;
-  generate_synthetic(o, t / "data");
+  make_synth(t / "data", 12, 128, 2);
   write_text(t / "tiled.yml",
              "name: tiled\n" + job_yaml(t / "data", "  tile_grid_size: 2x2\n  tile_overlap_ratio: 0.3\n"));
   std::string out;
@@ -172,11 +173,7 @@ TEST(CliTrain, TiledJobsValidateWithTilesAndShipTheirTiling) {
 // (A little over a minute: the limit is in whole minutes.)
 TEST(CliTrain, TimeoutMinutesStopsASingleRunWithItsBestEpoch) {
   TempDir t;
-  SynthOptions o;
-  o.images = 24;
-  o.width = o.height = 128;
-  o.classes = 2;
-  generate_synthetic(o, t / "data");
+  make_synth(t / "data", 24, 128, 2);
   write_text(t / "job.yml", "name: slow\nlimits:\n  timeout_minutes: 1\n" + job_yaml(t / "data"));
   const auto t0 = std::chrono::steady_clock::now();
   std::string out;
