@@ -43,10 +43,11 @@ StepResult training_step(Precision p, const torch::Tensor& x, const torch::Tenso
 
 }  // namespace
 
-// Measured on a fresh yolov5 nano: the losses agree to 0.1 %, the detection head's gradients have
-// a cosine of 0.93-1.0 with fp32's and the backbone's 0.6-0.9 (bf16 keeps 8 mantissa bits; PyTorch's
+// Measured on a fresh yolov5 nano: the losses agree to 0.001 % (0.1 % when BatchNorm and SiLU ran
+// in bf16 too, which cost half the test mAP on raccoon), the detection head's gradients have a
+// cosine of 0.93-1.0 with fp32's and the backbone's 0.6-0.9 (bf16 keeps 8 mantissa bits; PyTorch's
 // own CPU autocast gives 0.88-0.9 on the shallower ResNet-18). The bounds below leave room for that
-// rounding but fail on a wrong cast, a loss computed in bf16, or a dropped gradient.
+// rounding but fail on activations rounded to bf16 again, a wrong cast, or a dropped gradient.
 TEST(Precision, Bf16GradientsFollowFp32) {
   torch::manual_seed(3);
   const int batch = 8, size = 320;
@@ -59,7 +60,7 @@ TEST(Precision, Bf16GradientsFollowFp32) {
 
   auto fp32 = training_step(Precision::FP32, x, targets);
   auto bf16 = training_step(Precision::BF16, x, targets);
-  EXPECT_NEAR(bf16.loss, fp32.loss, 0.01 * fp32.loss);
+  EXPECT_NEAR(bf16.loss, fp32.loss, 2e-4 * fp32.loss);
   ASSERT_EQ(fp32.grads.size(), bf16.grads.size());
   for (std::size_t i = 0; i < fp32.grads.size(); ++i) {
     const auto& [name, a] = fp32.grads[i];

@@ -21,7 +21,10 @@ ConvImpl::ConvImpl(std::int64_t c1, std::int64_t c2, std::int64_t k, std::int64_
 }
 
 torch::Tensor ConvImpl::forward(const torch::Tensor& x) {
-  auto y = bn(conv(x));
+  // Under bf16 autocast the convolution runs in bf16, but BatchNorm and SiLU take its output in
+  // fp32 (a no-op in fp32 training): rounded to bf16 before and after them, the activations cost
+  // half the test mAP on raccoon (bench/RESULTS.md). The next convolution casts back to bf16.
+  auto y = bn(conv(x).to(torch::kFloat));
   return act ? silu_act(y) : y;
 }
 
