@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "core/log.h"
 #include "deploy/model_package.h"
+#include "models/device.h"
 #include "store/workspace.h"
 #include "train/progress_hook.h"
 #include "train/store_hook.h"
@@ -118,6 +119,15 @@ RunJobResult from_sweep(const SweepResult& r) {
   return out;
 }
 
+// A job that asks for a GPU this machine lacks fails before anything is recorded or changed.
+void check_device(const JobSpec& spec) {
+  try {
+    parse_device(spec.params.device);
+  } catch (const UsageError& e) {
+    throw UsageError(std::string("training_parameters.device: ") + e.what());
+  }
+}
+
 // What must hold before a new job is recorded: a free name and a usable starting model.
 void check_new_job(const JobSpec& spec, store::RunStore& rs, const store::Workspace& ws) {
   require_new_job_name(rs, ws, spec);
@@ -134,6 +144,7 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
   if ((sweep || options.dry_run) && options.before_sweep) options.before_sweep();
   for (const auto& w : spec.warnings) log::warn("{}", w);
   check_data_paths(spec);
+  if (!options.dry_run) check_device(spec);
   if (options.dry_run) {
     print_job_plan(spec, sweep_options(options));
     RunJobResult r;
@@ -179,6 +190,7 @@ RunJobResult resume_job(const std::string& name, const RunJobOptions& options) {
     throw UsageError("job '" + name + "' has no unfinished trial to resume (status " + store::to_string(job.status) + ")");
   JobSpec spec = parse_saved_job(read_file(join_path(ws.job_dir(name), "job.yml")), saved);
   for (const auto& o : options.overrides) apply_override(spec, o);
+  check_device(spec);
   const auto data = read_job_data(spec, job_seed(spec.params));
   if (options.before_training) options.before_training();
   if (open->status == RunStatus::Running) rs->set_trial_status(open->id, RunStatus::Queued, "resumed");

@@ -70,6 +70,29 @@ TEST(CliTrain, BadJobsFailWithOneClearLine) {
   }
 }
 
+// Asking for a GPU the machine lacks is a bad job like the others: one line naming the key, and no
+// job left behind in the run store.
+TEST(CliTrain, AGpuTheMachineLacksFailsBeforeAJobIsRecorded) {
+  std::string info;
+  ASSERT_EQ(run_autodet("info", &info), 0) << info;
+  if (info.find("CUDA devices: 0") == std::string::npos) GTEST_SKIP() << "this machine has a CUDA device: " << info;
+  TempDir t;
+  make_synth(t / "data", 8, 64, 2);
+  write_text(t / "job.yml", job_yaml(t / "data"));
+  std::string out;
+  int rc = run_autodet("-q train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --set device=cuda --set name=gpu", &out);
+  EXPECT_EQ(rc, 2) << out;
+  EXPECT_NE(out.find("training_parameters.device"), std::string::npos) << out;
+  EXPECT_NE(out.find("no CUDA device"), std::string::npos) << out;
+  EXPECT_EQ(count_lines(out), 1) << out;
+  EXPECT_FALSE(fs_exists(t / "ws/jobs/gpu"));
+  if (fs_exists(t / "ws")) {
+    std::string jobs;
+    ASSERT_EQ(run_autodet("jobs list --json --workspace " + (t / "ws"), &jobs), 0) << jobs;
+    EXPECT_EQ(jobs.find("\"gpu\""), std::string::npos) << jobs;
+  }
+}
+
 TEST(CliTrain, KillNineThenResumeKeepsFinishedEpochs) {
   TempDir t;
   make_synth(t / "data", 24, 128, 2, 5);
