@@ -1,6 +1,7 @@
 // YOLOv5 loss: target assignment on a hand case, gains, finiteness, and overfitting two images.
 #include <chrono>
 #include <cmath>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -123,4 +124,46 @@ TEST(YoloLossTest, FiniteAndDecreasesWhenOverfitting) {
   std::printf("30 steps of yolov5n at %d px, batch 2: %.2f s; loss %.4f -> %.4f\n", px, secs, history.front(), history.back());
   const double first = (history[0] + history[1] + history[2]) / 3, last = (history[27] + history[28] + history[29]) / 3;
   EXPECT_LT(last, 0.6 * first);
+}
+
+TEST(YoloLossTest, LastOccurrenceMatchesAScan) {
+  torch::manual_seed(3);
+  for (int n : {0, 1, 2, 7, 300}) {
+    auto keys = torch::randint(0, 25, {n}, torch::kLong);
+    std::map<std::int64_t, std::int64_t> last;  // key -> last index, ascending by key
+    for (int i = 0; i < n; ++i) last[keys[i].item<std::int64_t>()] = i;
+    auto got = last_occurrence(keys);
+    ASSERT_EQ(got.size(0), std::int64_t(last.size())) << n;
+    std::size_t k = 0;
+    for (const auto& [key, index] : last) {
+      EXPECT_EQ(got[std::int64_t(k)].item<std::int64_t>(), index) << "n " << n << " key " << key;
+      ++k;
+    }
+  }
+}
+
+TEST(YoloLossTest, TheLastOfTargetsSharingACellSetsItsObjectness) {
+  // Two boxes of one image with the same centre, 20 and 24 px: both match the same anchors (all of
+  // P3, two of P4, none of P5), so they share every (anchor, cell). Their IoUs with the zero
+  // prediction differ, so the one written last decides the objectness targets.
+  YoloLoss loss(2, default_anchors_grid(), 128);
+  const float small[6] = {0.f, 0.f, 0.4f, 0.6f, 20.f / 128, 20.f / 128};
+  const float big[6] = {0.f, 1.f, 0.4f, 0.6f, 24.f / 128, 24.f / 128};
+  auto rows = [](std::initializer_list<const float*> boxes) {
+    std::vector<float> flat;
+    for (const float* b : boxes) flat.insert(flat.end(), b, b + 6);
+    return torch::tensor(flat).view({std::int64_t(boxes.size()), 6});
+  };
+  // Objectness logits of 1.5 (at 0 the BCE is log 2 whatever the target).
+  auto obj = [&](const torch::Tensor& targets) {
+    auto preds = zero_preds(1, 2);
+    for (auto& p : preds) p.select(4, 4).fill_(1.5);
+    return loss(preds, targets).parts[1].item<double>();
+  };
+  auto a = loss.build_targets(zero_preds(1, 2), rows({small}));
+  auto b = loss.build_targets(zero_preds(1, 2), rows({big}));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(torch::equal(a.anchor[std::size_t(i)], b.anchor[std::size_t(i)])) << i;
+  EXPECT_NEAR(obj(rows({small, big})), obj(rows({big})), 1e-6);
+  EXPECT_NEAR(obj(rows({big, small})), obj(rows({small})), 1e-6);
+  EXPECT_GT(std::abs(obj(rows({big})) - obj(rows({small}))), 1e-4);
 }

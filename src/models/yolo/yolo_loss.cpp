@@ -29,6 +29,17 @@ torch::Tensor bce(const torch::Tensor& pred, const torch::Tensor& target, const 
 
 }  // namespace
 
+torch::Tensor last_occurrence(const torch::Tensor& keys) {
+  // A stable sort keeps equal keys in their original order, so each run of equal keys ends with
+  // the last occurrence. (scatter_reduce "amax" does the same, but is a beta API in libtorch 1.13
+  // and prints a warning in every training process.)
+  const auto n = keys.size(0);
+  auto [sorted, order] = torch::sort(keys, /*stable=*/c10::optional<bool>(true), /*dim=*/0, /*descending=*/false);
+  auto run_end = torch::ones_like(sorted, torch::kBool);
+  if (n > 1) run_end.slice(0, 0, n - 1).copy_(sorted.slice(0, 0, n - 1) != sorted.slice(0, 1, n));
+  return order.index({run_end});
+}
+
 YoloLoss::YoloLoss(const YoloV5& model, int image_size, YoloLossHyp hyp)
     : model_(model), nc_(model->num_classes()), nl_(model->num_levels()), na_(model->num_anchors()), hyp_(hyp) {
   init(image_size);
@@ -168,9 +179,7 @@ YoloLossResult YoloLoss::operator()(const std::vector<torch::Tensor>& preds, con
       // index_put_, where the last one wins on the CPU and an unspecified one on CUDA; here the last
       // one wins on every device, so the loss is deterministic.
       auto lin = ((b * pi.size(1) + a) * pi.size(2) + gj) * pi.size(3) + gi;
-      auto pos = torch::arange(n, lin.options());
-      auto last = torch::full({tobj.numel()}, -1, lin.options()).scatter_reduce_(0, lin, pos, "amax", true);
-      auto winner = last.index({lin}) == pos;
+      auto winner = last_occurrence(lin);
       tobj.view(-1).index_put_({lin.index({winner})}, score.index({winner}));
       if (nc_ > 1) {
         auto pcls = ps.index({Slice(), Slice(5, torch::indexing::None)});

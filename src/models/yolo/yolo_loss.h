@@ -67,4 +67,9 @@ class YoloLoss {
   std::vector<double> balance_;
 };
 
+// Indices of the last occurrence of each distinct value of a 1-D integer tensor, in ascending
+// order of value. The loss uses it so that, when several targets land on one (image, anchor,
+// cell), the last one sets the objectness target on every device.
+torch::Tensor last_occurrence(const torch::Tensor& keys);
+
 }  // namespace autodet::models
