@@ -63,6 +63,13 @@ void ProgressHook::on_epoch_end(const EpochSummary& s) {
     if (s.metrics.count("log_loss")) line += fmt::format("  val loss {:.4f}", get(s.metrics, "log_loss"));
     if (s.best) line += "  *best*";
   }
+  // Time left for the remaining epochs at the pace so far, evaluations included (early stopping
+  // or a time limit can end the run sooner). Logs that are not a terminal see only these lines.
+  const int done = s.epoch + 1 - start_epoch_, left = s.epochs - (s.epoch + 1);
+  if (done > 0 && left > 0) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    line += fmt::format("  ETA {}", duration(elapsed / done * left));
+  }
   log::info("{}", line);
 }
 

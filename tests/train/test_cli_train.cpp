@@ -209,6 +209,10 @@ TEST(CliTrain, TimeoutMinutesStopsASingleRunWithItsBestEpoch) {
   EXPECT_GT(seconds, 60);
   EXPECT_LT(seconds, 150) << "500 epochs would take far longer";
   EXPECT_NE(out.find("(stopped by its time limit)"), std::string::npos) << out;
+  // Each epoch line ends with the time left for the remaining epochs (logs see no batch line).
+  const auto first = out.find("epoch   1/500");
+  ASSERT_NE(first, std::string::npos) << out;
+  EXPECT_NE(out.substr(first, out.find('\n', first) - first).find("  ETA "), std::string::npos) << out;
   ASSERT_EQ(run_autodet("jobs show slow --json --workspace " + (t / "ws"), &out), 0) << out;
   const auto j = nlohmann::json::parse(out);
   EXPECT_EQ(j["status"], "completed") << j.dump();
