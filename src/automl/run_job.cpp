@@ -144,7 +144,6 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
   if ((sweep || options.dry_run) && options.before_sweep) options.before_sweep();
   for (const auto& w : spec.warnings) log::warn("{}", w);
   check_data_paths(spec);
-  if (!options.dry_run) check_device(spec);
   if (options.dry_run) {
     print_job_plan(spec, sweep_options(options));
     RunJobResult r;
@@ -152,6 +151,7 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
     r.planned_only = true;
     return r;
   }
+  check_device(spec);
   if (sweep) return from_sweep(run_sweep_job(spec, text, saved_job(spec, job_yaml, options.overrides), sweep_options(options)));
 
   const auto data = read_job_data(spec, job_seed(spec.params));

@@ -16,6 +16,9 @@ std::string duration(double s) {
   return t >= 3600 ? fmt::format("{}h{:02d}m", t / 3600, (t / 60) % 60) : fmt::format("{}m{:02d}s", t / 60, t % 60);
 }
 
+// Seconds left when `done` of `total` epochs took `elapsed` seconds, at the same pace.
+double eta_seconds(double elapsed, double done, double total) { return done > 0 ? elapsed / done * (total - done) : -1; }
+
 double get(const std::map<std::string, double>& m, const char* k) {
   auto it = m.find(k);
   return it == m.end() ? 0.0 : it->second;
@@ -44,7 +47,7 @@ void ProgressHook::on_batch_end(int epoch, std::size_t batch, std::size_t batche
   if (!tty_) return;
   const double done = double(epoch - start_epoch_) + double(batch) / double(std::max<std::size_t>(1, batches));
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double eta = done > 0 ? elapsed / done * (double(epochs_ - start_epoch_) - done) : -1;
+  const double eta = eta_seconds(elapsed, done, double(epochs_ - start_epoch_));
   std::cerr << fmt::format("\r  epoch {}/{}  batch {}/{}  box {:.4f} obj {:.4f} cls {:.4f}  lr {:.5f}  {:.1f} img/s  ETA {}   ",
                            epoch + 1, epochs_, batch, batches, get(v, "box_loss"), get(v, "obj_loss"), get(v, "cls_loss"),
                            get(v, "learning_rate"), get(v, "images_per_second"), duration(eta))
@@ -65,10 +68,10 @@ void ProgressHook::on_epoch_end(const EpochSummary& s) {
   }
   // Time left for the remaining epochs at the pace so far, evaluations included (early stopping
   // or a time limit can end the run sooner). Logs that are not a terminal see only these lines.
-  const int done = s.epoch + 1 - start_epoch_, left = s.epochs - (s.epoch + 1);
-  if (done > 0 && left > 0) {
+  const int done = s.epoch + 1 - start_epoch_;
+  if (done > 0 && s.epoch + 1 < s.epochs) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    line += fmt::format("  ETA {}", duration(elapsed / done * left));
+    line += fmt::format("  ETA {}", duration(eta_seconds(elapsed, done, double(s.epochs - start_epoch_))));
   }
   log::info("{}", line);
 }
