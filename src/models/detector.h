@@ -1,0 +1,109 @@
+#pragma once
+// The detector contract every model family implements (torchvision's and Detectron2's shape):
+// training losses by name, detections, the model's own preprocessing, its architecture
+// description, its layer groups for freezing and the tensor names its weight files use. The
+// trainer, validation, the predictor, tiling, serving and AutoMode talk to this and nothing else.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+namespace autodet::models {
+
+// How images are turned into the network's input. The loader and the predictor resize the image
+// as `resize` says and hand the network (B, 3, H, W) float RGB in [0, 1]; the network applies
+// (x - mean) / std itself, so exported and packaged models take the same input.
+struct Preprocess {
+  enum class Resize {
+    letterbox,  // long side to image_size, aspect kept, padded to a square (YOLOv5)
+    stretch,    // both sides to image_size, aspect not kept (FastestDet)
+  };
+  Resize resize = Resize::letterbox;
+  int image_size = 640;  // square input side
+  int size_multiple = 32;  // image_size must be a multiple of this
+  bool mosaic = true;      // the family trains on mosaics by default
+  std::vector<float> mean{0.f, 0.f, 0.f};  // per RGB channel, on [0, 1] pixels
+  std::vector<float> std{1.f, 1.f, 1.f};
+
+  nlohmann::json to_json() const;
+  static Preprocess from_json(const nlohmann::json& j, const Preprocess& defaults);
+};
+// "letterbox" | "stretch"; throws UsageError on anything else.
+Preprocess::Resize parse_resize(const std::string& word);
+std::string resize_name(Preprocess::Resize resize);
+
+// Post-processing options that every family honours (Azure's inference settings).
+struct DetectOptions {
+  double score_threshold = 0.1;  // keep score > this (R6.2)
+  double iou_threshold = 0.5;    // NMS: suppress IoU > this
+  int max_detections = 100;      // per image
+};
+
+// A training step's losses: `total` for backward(), `parts` detached for logging, one value per
+// name of loss_names(), already weighted so that they add up to the logged total.
+struct LossResult {
+  torch::Tensor total;  // scalar
+  torch::Tensor parts;  // (loss_names().size()) float, detached
+};
+
+// Detections of one batch in input pixels, per image: (n, 6) float [x0, y0, x1, y1, score, class]
+// by decreasing score; and the losses when targets were given.
+struct DetectResult {
+  std::vector<torch::Tensor> boxes;
+  std::optional<LossResult> losses;
+};
+
+// A detector of one family, owning its network.
+class Detector {
+ public:
+  virtual ~Detector() = default;
+
+  // The network (parameters, train()/eval(), to(device), state_dict names).
+  virtual torch::nn::Module& module() = 0;
+  std::shared_ptr<torch::nn::Module> module_ptr() { return module_ptr_; }
+
+  // Registry key ("yolov5", "fastestdet") and canonical size ("" when the family has none).
+  virtual std::string family() const = 0;
+  virtual std::string model_size() const { return ""; }
+  virtual int num_classes() const = 0;
+
+  // Loss names in the order LossResult::parts holds them ("box_loss", "obj_loss", "cls_loss").
+  virtual std::vector<std::string> loss_names() const = 0;
+  // images: (B, 3, H, W) float RGB in [0, 1]; targets: (N, 6) rows [image index in batch, class,
+  // cx, cy, w, h] normalised to the input's width and height. The module must be in train mode.
+  virtual LossResult losses(const torch::Tensor& images, const torch::Tensor& targets) = 0;
+  // Detections in input pixels (eval mode, under no_grad); with targets, also the losses computed
+  // from the same forward pass (validation loss).
+  virtual DetectResult detect(const torch::Tensor& images, const DetectOptions& options,
+                              const torch::Tensor* targets = nullptr) = 0;
+
+  // How inputs are made; image_size is this detector's own.
+  virtual Preprocess preprocess() const = 0;
+  // What model.json stores to rebuild this detector (family, size, classes, image size, anchors,
+  // preprocessing, ...); build_detector_from() reads it back.
+  virtual nlohmann::json architecture() const = 0;
+  // Parameter-name prefixes of the layer groups `layers_to_freeze` counts, in order (R4.14).
+  virtual std::vector<std::string> freeze_groups() const = 0;
+  // Parameter-name prefixes of the layers that depend on the class count (re-initialised when
+  // weights trained on other classes are loaded).
+  virtual std::vector<std::string> class_layers() const = 0;
+
+  // Adapts the model to the training data before the first step (YOLOv5's AutoAnchor); returns a
+  // line saying what it did, "" when nothing. box_sizes: (w, h) of each box at the input size.
+  virtual std::string adapt_to_data(const std::vector<std::pair<float, float>>& /*box_sizes*/, std::uint64_t /*seed*/) {
+    return "";
+  }
+  // Stores conv weights channels-last where that is faster; values unchanged.
+  virtual void use_channels_last() {}
+
+ protected:
+  std::shared_ptr<torch::nn::Module> module_ptr_;
+};
+
+}  // namespace autodet::models
