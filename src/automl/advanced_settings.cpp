@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "automl/closest_name.h"
-#include "automl/value_words.h"
+#include "core/closest_name.h"
+#include "core/value_words.h"
 
 namespace autodet {
 namespace {

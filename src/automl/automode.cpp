@@ -9,7 +9,7 @@
 #include "automl/sweep/sampler.h"
 #include "automl/sweep/search_space.h"
 #include "automl/sweep/tpe_sampler.h"
-#include "automl/yolo_cost.h"
+#include "models/registry.h"
 
 namespace autodet {
 
@@ -37,9 +37,9 @@ const std::vector<PortfolioEntry>& automode_portfolio() {
 }
 
 double CostModel::epoch_seconds(const TrainingParams& p) const {
-  const ConvCost c = yolov5_conv_cost(p.model_size, p.image_size, data_.classes);
-  const double train = training_macs_per_image(c) * double(data_.train_images);
-  const double validate = c.macs * double(data_.validation_images) / std::max(1, p.evaluation_frequency);
+  const double macs = models::family_spec(p.model_name).forward_macs(p.model_size, p.image_size, data_.classes);
+  const double train = 3.0 * macs * double(data_.train_images);  // forward + backward (about twice the forward)
+  const double validate = macs * double(data_.validation_images) / std::max(1, p.evaluation_frequency);
   return correction_ * (train + validate) / std::max(1.0, macs_per_second_);
 }
 

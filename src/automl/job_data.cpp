@@ -1,35 +1,15 @@
 #include "automl/job_data.h"
 
+#include "automl/start_weights.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/log.h"
 #include "data/load.h"
 #include "data/split.h"
-#include "deploy/predictor.h"
-#include "deploy/tiling.h"
+#include "inference/tiling.h"
 
 namespace autodet {
 
-namespace {
-
-// Validation with tiles (§8.2): each full-resolution validation image goes through the same tiled
-// inference as `autodet predict` with the package's settings, so the metric that picks the best
-// epoch is the one the deployed model will show.
-ImageDetector tiled_detector(const InferenceSettings& s) {
-  return [s](torch::nn::Module& module, const std::vector<cv::Mat>& images) {
-    models::YoloV5 model(std::dynamic_pointer_cast<models::YoloV5Impl>(module.shared_from_this()));
-    if (!model.ptr()) throw std::logic_error("tiled validation needs a YOLOv5 model");
-    const torch::Device device = module.parameters().front().device();
-    std::vector<std::vector<eval::Detection>> out;
-    for (const ImageDetections& found : detect_yolo(model, images, s, device, /*max_batch=*/16)) {
-      auto& dets = out.emplace_back();
-      for (const Detection& d : found) dets.push_back(eval::Detection{eval::XYWH{d.x0, d.y0, d.x1 - d.x0, d.y1 - d.y0}, d.cls, d.score});
-    }
-    return out;
-  };
-}
-
-}  // namespace
 
 std::uint64_t job_seed(const TrainingParams& p) { return p.random_seed ? std::uint64_t(*p.random_seed) : 1; }
 
@@ -81,11 +61,18 @@ TrainConfig to_train_config(const TrainingParams& p) {
     s.tile_grid = p.tile_grid_size;
     s.tile_overlap_ratio = p.tile_overlap_ratio;
     s.tile_predictions_nms_thresh = p.tile_predictions_nms_threshold;
-    c.validation_detector = tiled_detector(s);
+    // Validation with tiles (§8.2): each full-resolution validation image goes through the same
+    // tiled inference as `autodet predict` with the package's settings, so the metric that picks
+    // the best epoch is the one the deployed model will show.
+    c.validation_settings = s;
     c.package_settings = {{"tile_grid_size", p.tile_grid_size->str()},
                           {"tile_overlap_ratio", p.tile_overlap_ratio},
                           {"tile_predictions_nms_thresh", p.tile_predictions_nms_threshold}};
   }
+  StartChoice start = choose_start_weights(p);
+  c.init_weights = start.init_weights;
+  c.start_weights = start.start;
+  c.start_note = start.note;
   c.precision = p.precision;
   c.device = p.device;
   c.workers = 0;

@@ -3,7 +3,7 @@
 
 #include "automl/job_sections.h"
 #include "automl/job_yaml_util.h"
-#include "automl/value_words.h"
+#include "core/value_words.h"
 #include "core/fs.h"
 
 namespace autodet::job_yaml {

@@ -5,12 +5,12 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "automl/closest_name.h"
+#include "core/closest_name.h"
 #include "automl/job_name.h"
 #include "automl/job_sections.h"
 #include "automl/job_yaml_util.h"
 #include "automl/param_table.h"
-#include "automl/value_words.h"
+#include "core/value_words.h"
 #include "automl/yaml_json.h"
 #include "core/fs.h"
 #include "core/rng.h"
@@ -225,13 +225,14 @@ void check_job(JobSpec& spec) {
   auto given = [&](const std::string& name) { return p.explicitly_set.count(name) > 0; };
   for (const auto& info : param_table()) {
     if (!given(info.name) || param_applies(info, family)) continue;
-    warn_at(spec, loc(info.name), info.scope == ParamScope::YoloOnly
-                                      ? "applies to yolov5 only; ignored by " + p.model_name
-                                      : "applies to Faster R-CNN and RetinaNet only (not supported with yolov5); "
-                                        "ignored");
+    warn_at(spec, loc(info.name), info.scope == ParamScope::YoloOnly      ? "applies to yolov5 only; ignored by " + p.model_name
+                                  : info.scope == ParamScope::SingleStage ? "applies to yolov5 and fastestdet only; ignored by " + p.model_name
+                                                                          : "applies to Faster R-CNN and RetinaNet only (not supported with " +
+                                                                                p.model_name + "); ignored");
   }
   if (p.layers_to_freeze) {
-    const int most = family == ModelFamily::Yolo ? 10 : 5;  // R4.14: yolov5 model.0-9; resnet conv1, layer1-4
+    // R4.14: yolov5 model.0-9; resnet conv1, layer1-4; fastestdet's backbone: first conv, stages 2-4.
+    const int most = family == ModelFamily::Yolo ? 10 : family == ModelFamily::FastestDet ? 4 : 5;
     if (*p.layers_to_freeze > most)
       throw UsageError(loc("layers_to_freeze"), "'" + std::to_string(*p.layers_to_freeze) +
                                                     "' is not allowed for layers_to_freeze with " + p.model_name +

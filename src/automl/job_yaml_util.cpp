@@ -3,8 +3,8 @@
 #include <cmath>
 #include <set>
 
-#include "automl/closest_name.h"
-#include "automl/value_words.h"
+#include "core/closest_name.h"
+#include "core/value_words.h"
 
 namespace autodet::job_yaml {
 

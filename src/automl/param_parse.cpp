@@ -3,10 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "automl/closest_name.h"
+#include "core/closest_name.h"
 #include "automl/param_table.h"
 #include "automl/training_params.h"
-#include "automl/value_words.h"
+#include "core/value_words.h"
 
 namespace autodet {
 namespace {
@@ -92,6 +92,7 @@ bool is_unset_word(const ParamInfo& info, const std::string& text) {
   const std::string w = lower_word(text);
   if (w.empty() || w == "null" || w == "~") return true;
   if (w != "none") return false;
+  if (info.name == "pretrained_weights") return false;  // "none": start from random weights
   if (info.kind != ParamKind::Enum) return true;
   for (const auto& c : info.choices)
     if (c == "none") return false;  // "none" is a value (learning_rate_scheduler, validation_metric_type)

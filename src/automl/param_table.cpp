@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "automl/closest_name.h"
-#include "automl/value_words.h"
+#include "core/closest_name.h"
+#include "core/value_words.h"
 
 namespace autodet {
 namespace {
@@ -34,6 +34,7 @@ struct Row {
   Row& alias(std::string from, std::string to) { p.aliases.emplace_back(std::move(from), std::move(to)); return *this; }
   Row& rcnn() { p.scope = ParamScope::RcnnOnly; return *this; }
   Row& yolo() { p.scope = ParamScope::YoloOnly; return *this; }
+  Row& single_stage() { p.scope = ParamScope::SingleStage; return *this; }
   Row& extra() { p.extra = true; return *this; }
   operator ParamInfo() const { return p; }
 };
@@ -73,6 +74,9 @@ std::vector<ParamInfo> build_table() {
       Row("checkpoint_frequency", K::Int, &TP::checkpoint_frequency, "extra checkpoint every N epochs")
           .range(1, kInf),
       Row("checkpoint_run_id", K::Text, &TP::checkpoint_run_id, "run whose model starts training (§8.1)"),
+      Row("checkpoint_filename", K::Text, &TP::checkpoint_filename, "weight file that starts training (R8.1)"),
+      Row("pretrained_weights", K::Text, &TP::pretrained_weights, "auto, coco, imagenet, none or a weight file").extra()
+          .runtime(""),
       Row("layers_to_freeze", K::Int, &TP::layers_to_freeze, "backbone layers to freeze (R4.14)").range(1, kInf),
       Row("distributed", K::Bool, &TP::distributed, "train on all GPUs of the machine"),
       Row("number_of_workers", K::Int, &TP::number_of_workers, "data-loader threads").range(0, kInf),
@@ -100,7 +104,7 @@ std::vector<ParamInfo> build_table() {
       Row("tile_predictions_nms_threshold", K::Float, &TP::tile_predictions_nms_threshold, "IoU merging tiles")
           .runtime("tile_predictions_nms_thresh").inference().range(0, 1),
       Row("image_size", K::Int, &TP::image_size, "square train/val size, multiple of 32")
-          .runtime("img_size").inference().yolo().range(32, 8192),
+          .runtime("img_size").inference().single_stage().range(32, 8192),
       Row("model_size", K::Enum, &TP::model_size, "YOLOv5 width/depth").inference().yolo()
           .choices({"nano", "small", "medium", "large", "extra_large"})
           .alias("xlarge", "extra_large").alias("n", "nano").alias("s", "small").alias("m", "medium")
@@ -210,6 +214,7 @@ bool param_applies(const ParamInfo& info, ModelFamily family) {
     case ParamScope::Any: return true;
     case ParamScope::RcnnOnly: return is_rcnn_like(family);
     case ParamScope::YoloOnly: return family == ModelFamily::Yolo;
+    case ParamScope::SingleStage: return is_single_stage(family);
   }
   return true;
 }

@@ -26,7 +26,7 @@ enum class ParamKind {
 };
 
 // Which models a parameter means something for (others: accepted with a warning).
-enum class ParamScope { Any, RcnnOnly, YoloOnly };
+enum class ParamScope { Any, RcnnOnly, YoloOnly, SingleStage };
 
 // Where the value lives in TrainingParams.
 using ParamField =

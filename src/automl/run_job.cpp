@@ -14,7 +14,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/log.h"
-#include "deploy/model_package.h"
+#include "package/model_package.h"
 #include "models/device.h"
 #include "store/workspace.h"
 #include "train/progress_hook.h"
@@ -41,7 +41,7 @@ RunJobResult train_trial(const JobSpec& spec, const std::pair<Dataset, Dataset>&
                          store::RunStore& rs, const store::Workspace& ws, bool resume, const RunJobOptions& options) {
   TrainConfig cfg = to_train_config(spec.params);
   cfg.threads = options.threads;
-  cfg.init_weights = initial_weights(spec, rs, ws);
+  if (std::string from = initial_weights(spec, rs, ws); !from.empty()) cfg.init_weights = from;
   // A single run is the job's only trial: both limits bound its training time (R2.2).
   std::optional<int> limit = spec.limits.timeout_minutes;
   if (spec.limits.trial_timeout_minutes && (!limit || *spec.limits.trial_timeout_minutes < *limit))
@@ -217,7 +217,7 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     const auto data = read_job_data(spec, job_seed(spec.params));
     TrainConfig cfg = to_train_config(spec.params);
     cfg.threads = options.threads;
-    cfg.init_weights = initial_weights(spec, *rs, ws);
+    if (std::string from = initial_weights(spec, *rs, ws); !from.empty()) cfg.init_weights = from;
     const std::string dir = ws.trial_dir(job.name, id);
     ProgressHook progress;
     StoreHook store_hook(*rs, id, worker_name());

@@ -24,7 +24,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/log.h"
-#include "deploy/model_package.h"
+#include "package/model_package.h"
 #include "store/timestamp.h"
 #include "store/workspace.h"
 

@@ -6,8 +6,8 @@
 
 #include <torch/torch.h>
 
-#include "automl/yolo_cost.h"
-#include "models/registry.h"
+#include "models/yolo/yolo_cost.h"
+#include "models/yolo/yolov5.h"
 
 namespace autodet {
 
@@ -15,8 +15,7 @@ double measure_training_macs_per_second(int threads, double seconds) {
   at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
   torch::manual_seed(1);
   constexpr int kSize = 128, kBatch = 4;
-  models::DetectorHandle handle = models::build_detector("yolov5", "nano", 1, 1);
-  auto model = handle.yolov5();
+  models::YoloV5 model(models::config_for_size("nano", 1), 1);
   model->train();
   torch::optim::SGD opt(model->parameters(), torch::optim::SGDOptions(0.001).momentum(0.9));
   const torch::Tensor x = torch::rand({kBatch, 3, kSize, kSize});

@@ -2,20 +2,21 @@
 
 #include <nlohmann/json.hpp>
 
-#include "automl/closest_name.h"
+#include "core/closest_name.h"
 #include "automl/param_table.h"
 
 namespace autodet {
 
 const std::vector<std::string>& known_model_names() {
   static const std::vector<std::string> names = {
-      "yolov5",                  "fasterrcnn_resnet18_fpn",  "fasterrcnn_resnet34_fpn", "fasterrcnn_resnet50_fpn",
-      "fasterrcnn_resnet101_fpn", "fasterrcnn_resnet152_fpn", "retinanet_resnet50_fpn"};
+      "yolov5",                  "fastestdet",               "fasterrcnn_resnet18_fpn", "fasterrcnn_resnet34_fpn",
+      "fasterrcnn_resnet50_fpn", "fasterrcnn_resnet101_fpn", "fasterrcnn_resnet152_fpn", "retinanet_resnet50_fpn"};
   return names;
 }
 
 ModelFamily model_family(const std::string& model_name) {
   if (model_name == "yolov5") return ModelFamily::Yolo;
+  if (model_name == "fastestdet") return ModelFamily::FastestDet;
   if (model_name == "retinanet_resnet50_fpn") return ModelFamily::RetinaNet;
   for (const auto& n : known_model_names())
     if (n == model_name) return ModelFamily::FasterRcnn;
@@ -36,6 +37,19 @@ TrainingParams default_params(const std::string& model_name) {
     p.learning_rate = 0.005;
     p.box_score_threshold = 0.3;
     p.number_of_workers = 4;
+  }
+  if (model_family(model_name) == ModelFamily::FastestDet) {
+    // Fine-tuning the COCO-pretrained network (docs/models.md, "FastestDet"): its 352-pixel input,
+    // AdamW, and a budget of epochs that a few hundred images finish in minutes on a CPU.
+    p.image_size = 352;
+    p.number_of_epochs = 60;
+    p.training_batch_size = 16;
+    p.validation_batch_size = 16;
+    p.optimizer = "adamw";
+    p.learning_rate = 0.002;
+    p.weight_decay = 0.0005;
+    p.warmup_cosine_lr_warmup_epochs = 1;
+    p.early_stopping_patience = 10;
   }
   return p;
 }

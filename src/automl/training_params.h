@@ -10,20 +10,22 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "automl/advanced_settings.h"
-#include "automl/tile_grid.h"
+#include "core/tile_grid.h"
 #include "core/error.h"
 
 namespace autodet {
 
 // The architecture families that decide defaults and which parameters apply.
-enum class ModelFamily { Yolo, FasterRcnn, RetinaNet };
+enum class ModelFamily { Yolo, FastestDet, FasterRcnn, RetinaNet };
 
-// The built-in model names (§3.1), yolov5 first (the default, R3.1).
+// The built-in model names (§3.1, and autodet's fastestdet), yolov5 first (the default, R3.1).
 const std::vector<std::string>& known_model_names();
 // Family of a known model name; throws UsageError for an unknown one.
 ModelFamily model_family(const std::string& model_name);
 // Faster R-CNN and RetinaNet share the torchvision-style parameters (min_size, max_size, ...).
-inline bool is_rcnn_like(ModelFamily f) { return f != ModelFamily::Yolo; }
+inline bool is_rcnn_like(ModelFamily f) { return f == ModelFamily::FasterRcnn || f == ModelFamily::RetinaNet; }
+// Single-stage families trained on square inputs of image_size (YOLOv5, FastestDet).
+inline bool is_single_stage(ModelFamily f) { return f == ModelFamily::Yolo || f == ModelFamily::FastestDet; }
 
 // Member initialisers are the yolov5 defaults; default_params() gives any model's.
 struct TrainingParams {
@@ -52,6 +54,10 @@ struct TrainingParams {
   int evaluation_frequency = 1;
   std::optional<int> checkpoint_frequency;   // unset: only the best epoch is kept
   std::optional<std::string> checkpoint_run_id;  // incremental training (§8.1)
+  std::optional<std::string> checkpoint_filename;  // a weight file to start from (R8.1): .pth or an autodet model.pt
+  // Where training starts: auto (the family's best published weights found), coco, imagenet, none
+  // (random initialisation), or a file path. Published weights are looked up in $AUTODET_WEIGHTS.
+  std::string pretrained_weights = "auto";
   std::optional<int> layers_to_freeze;       // unset: model-specific (R4.14)
   bool distributed = true;
   int number_of_workers = 8;                 // R-CNN 4
@@ -71,7 +77,7 @@ struct TrainingParams {
   std::optional<TileGrid> tile_grid_size;      // unset: no tiling
   double tile_overlap_ratio = 0.25;
   double tile_predictions_nms_threshold = 0.25;
-  int image_size = 640;                        // yolov5 only; a multiple of 32
+  int image_size = 640;                        // yolov5 and fastestdet (352); a multiple of 32
   std::string model_size = "medium";           // yolov5 only: nano | small | medium | large | extra_large
   bool multi_scale = false;                    // yolov5 only
   // autodet extensions

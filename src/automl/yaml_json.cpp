@@ -5,7 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "automl/value_words.h"
+#include "core/value_words.h"
 
 namespace autodet {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "deploy/detection.h"
+#include "inference/detection.h"
 
 namespace autodet {
 

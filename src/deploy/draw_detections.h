@@ -6,7 +6,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "deploy/detection.h"
+#include "inference/detection.h"
 
 namespace autodet {
 

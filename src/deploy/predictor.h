@@ -1,31 +1,19 @@
 #pragma once
-// Runs a YOLOv5 model package on decoded images (spec §7.5): every image, and with tiling every
-// tile (§8.2), is letterboxed to img_size; they go through the model in batches of the same size;
-// boxes are NMS'd per image or tile, mapped back through the letterbox, and tiles are merged.
+// A model package of any family loaded for scoring: the detector its model.json describes, its
+// weights and settings; scoring goes through inference/image_detect (preprocessing, batches,
+// tiling).
 #include <atomic>
 #include <cstdint>
 #include <mutex>
 
 #include <torch/types.h>
 
-#include "deploy/model_package.h"
+#include "inference/image_detect.h"
+#include "package/model_package.h"
 #include "deploy/scorer.h"
 #include "models/registry.h"
 
 namespace autodet {
-
-// How many forward passes ran, on how many letterboxed inputs (images plus tiles).
-struct ForwardStats {
-  std::int64_t passes = 0;
-  std::int64_t inputs = 0;
-};
-
-// Detections of `model` on each image (8-bit BGR, gray or BGRA), in pixels of that image, by
-// decreasing score. At most max_batch inputs go through the model at once. The model must be in
-// eval mode on `device`. Validation can call this for tiled evaluation with its own model.
-std::vector<ImageDetections> detect_yolo(models::YoloV5& model, const std::vector<cv::Mat>& images,
-                                         const InferenceSettings& settings, const torch::Device& device,
-                                         int max_batch, ForwardStats* stats = nullptr);
 
 // Writes the package of a freshly initialised YOLOv5 (weights drawn from `seed`): the serving path
 // end to end without a training run (smoke tests, benchmarks). settings go over the defaults.
@@ -48,7 +36,7 @@ class Predictor : public Scorer {
 
   ForwardStats stats() const { return ForwardStats{passes_.load(), inputs_.load()}; }
   const torch::Device& device() const { return device_; }
-  models::YoloV5& model() { return model_; }
+  models::Detector& detector() { return *detector_; }
 
  private:
   std::string dir_;
@@ -57,8 +45,7 @@ class Predictor : public Scorer {
   SettingsLimits limits_;
   int max_batch_;
   torch::Device device_;
-  models::DetectorHandle handle_;
-  models::YoloV5 model_{nullptr};
+  std::unique_ptr<models::Detector> detector_;
   std::mutex mutex_;  // one forward at a time
   std::atomic<std::int64_t> passes_{0}, inputs_{0};
 };

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
-#include "deploy/detection.h"
-#include "deploy/inference_settings.h"
+#include "inference/detection.h"
+#include "inference/inference_settings.h"
 
 namespace autodet {
 

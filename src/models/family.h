@@ -48,8 +48,8 @@ struct FamilySpec {
   nlohmann::json training_defaults = nlohmann::json::object();
   std::vector<WeightSource> weights;
   // Multiply-accumulates of one forward pass of one image at image_size (AutoMode's cost model:
-  // training time ~ MACs x images x epochs / measured speed).
-  std::function<double(const std::string& model_size, int image_size)> forward_macs;
+  // training time ~ 3 x MACs x images x epochs / measured speed).
+  std::function<double(const std::string& model_size, int image_size, int num_classes)> forward_macs;
   std::function<std::unique_ptr<Detector>(const DetectorConfig&)> build;
 };
 

@@ -7,25 +7,17 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "models/yolo/yolo_family.h"
 
 namespace autodet::models {
-
 namespace {
-
-DetectorHandle make_yolov5(const std::string& model_size, int num_classes, std::uint64_t init_seed) {
-  DetectorHandle h;
-  h.model_name = "yolov5";
-  h.model_size = canonical_yolov5_size(model_size);
-  h.num_classes = num_classes;
-  YoloV5 model(config_for_size(model_size, num_classes), init_seed);
-  h.module = model.ptr();
-  h.freeze_prefixes = backbone_layer_prefixes();
-  return h;
-}
 
 struct Registry {
   std::mutex mutex;
-  std::map<std::string, DetectorFactory> factories{{"yolov5", make_yolov5}};
+  std::map<std::string, FamilySpec> families;
+  Registry() {
+    for (FamilySpec f : {yolov5_family()}) families.emplace(f.name, std::move(f));
+  }
 };
 
 Registry& registry() {
@@ -35,47 +27,54 @@ Registry& registry() {
 
 }  // namespace
 
-YoloV5 DetectorHandle::yolov5() const {
-  auto p = std::dynamic_pointer_cast<YoloV5Impl>(module);
-  return p ? YoloV5(p) : YoloV5(nullptr);
-}
-
-void register_detector(const std::string& model_name, DetectorFactory factory) {
+void register_family(FamilySpec spec) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  r.factories[model_name] = std::move(factory);
+  std::string name = spec.name;
+  r.families[name] = std::move(spec);
 }
 
 std::vector<std::string> registered_detectors() {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
   std::vector<std::string> names;
-  for (const auto& [name, _] : r.factories) names.push_back(name);
+  for (const auto& [name, _] : r.families) names.push_back(name);
   return names;
 }
 
 bool is_registered_detector(const std::string& model_name) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  return r.factories.count(model_name) > 0;
+  return r.families.count(model_name) > 0;
 }
 
-DetectorHandle build_detector(const std::string& model_name, const std::string& model_size, int num_classes,
-                              std::uint64_t init_seed) {
-  DetectorFactory factory;
-  {
-    auto& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    auto it = r.factories.find(model_name);
-    if (it == r.factories.end()) {
-      std::string names;
-      for (const auto& [name, _] : r.factories) names += (names.empty() ? "" : ", ") + name;
-      throw UsageError(fmt::format("unknown model_name '{}' (available: {})", model_name, names));
-    }
-    factory = it->second;
+const FamilySpec& family_spec(const std::string& model_name) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto it = r.families.find(model_name);
+  if (it == r.families.end()) {
+    std::string names;
+    for (const auto& [name, _] : r.families) names += (names.empty() ? "" : ", ") + name;
+    throw UsageError(fmt::format("unknown model_name '{}' (available: {})", model_name, names));
   }
-  if (num_classes < 1) throw UsageError("a detector needs at least one class");
-  return factory(model_size, num_classes, init_seed);
+  return it->second;  // entries are never erased, so the reference stays valid
+}
+
+std::unique_ptr<Detector> build_detector(const std::string& model_name, const DetectorConfig& config) {
+  const FamilySpec& f = family_spec(model_name);
+  if (config.num_classes < 1) throw UsageError("a detector needs at least one class");
+  return f.build(config);
+}
+
+std::unique_ptr<Detector> build_detector_from(const nlohmann::json& architecture, int num_classes) {
+  // Packages written before model.json named its family hold YOLOv5 (format version 1).
+  const std::string name = architecture.value("model_name", "yolov5");
+  DetectorConfig c;
+  c.num_classes = num_classes;
+  c.model_size = architecture.value("model_size", "");
+  c.image_size = architecture.value("image_size", 0);
+  c.architecture = architecture;
+  return build_detector(name, c);
 }
 
 int freeze_layers(torch::nn::Module& module, const std::vector<std::string>& prefixes, int n) {

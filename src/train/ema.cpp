@@ -5,15 +5,9 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "package/weight_file.h"
 
 namespace autodet {
-
-std::vector<std::pair<std::string, torch::Tensor>> named_state(const torch::nn::Module& model) {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& p : model.named_parameters(true)) out.emplace_back(p.key(), p.value());
-  for (const auto& b : model.named_buffers(true)) out.emplace_back(b.key(), b.value());
-  return out;
-}
 
 ModelEma::ModelEma(const torch::nn::Module& model, double decay, double tau, long updates)
     : decay_(decay), tau_(tau), updates_(updates) {

@@ -29,7 +29,4 @@ class ModelEma {
   std::vector<std::pair<std::string, torch::Tensor>> tensors_;  // parameters then buffers, model order
 };
 
-// The model's parameters then buffers, by name, in a fixed order.
-std::vector<std::pair<std::string, torch::Tensor>> named_state(const torch::nn::Module& model);
-
 }  // namespace autodet

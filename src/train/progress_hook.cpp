@@ -26,10 +26,20 @@ double get(const std::map<std::string, double>& m, const char* k) {
 
 }  // namespace
 
+std::string ProgressHook::loss_parts(const std::map<std::string, double>& values) const {
+  std::string out;
+  for (const auto& name : loss_names_) {
+    const std::string shown = name.size() > 5 && name.compare(name.size() - 5, 5, "_loss") == 0 ? name.substr(0, name.size() - 5) : name;
+    out += fmt::format("{}{} {:.4f}", out.empty() ? "" : " ", shown, get(values, name.c_str()));
+  }
+  return out;
+}
+
 void ProgressHook::on_train_begin(const nlohmann::json& info) {
   tty_ = ::isatty(2);
   epochs_ = info.value("epochs", 0);
   start_epoch_ = info.value("start_epoch", 0);
+  loss_names_ = info.value("loss_names", std::vector<std::string>{"box_loss", "obj_loss", "cls_loss"});
   start_ = last_print_ = std::chrono::steady_clock::now();
   log::info("training on {} ({}, {} threads, {} loader workers): {} train / {} validation images, {} class{}, {} batches/epoch",
             info.value("device", "?"), info.value("precision", "?"), info.value("threads", 0), info.value("loader_workers", 0),
@@ -48,17 +58,15 @@ void ProgressHook::on_batch_end(int epoch, std::size_t batch, std::size_t batche
   const double done = double(epoch - start_epoch_) + double(batch) / double(std::max<std::size_t>(1, batches));
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double eta = eta_seconds(elapsed, done, double(epochs_ - start_epoch_));
-  std::cerr << fmt::format("\r  epoch {}/{}  batch {}/{}  box {:.4f} obj {:.4f} cls {:.4f}  lr {:.5f}  {:.1f} img/s  ETA {}   ",
-                           epoch + 1, epochs_, batch, batches, get(v, "box_loss"), get(v, "obj_loss"), get(v, "cls_loss"),
-                           get(v, "learning_rate"), get(v, "images_per_second"), duration(eta))
+  std::cerr << fmt::format("\r  epoch {}/{}  batch {}/{}  {}  lr {:.5f}  {:.1f} img/s  ETA {}   ", epoch + 1, epochs_, batch,
+                           batches, loss_parts(v), get(v, "learning_rate"), get(v, "images_per_second"), duration(eta))
             << std::flush;
 }
 
 void ProgressHook::on_epoch_end(const EpochSummary& s) {
   if (tty_) std::cerr << "\r" << std::string(110, ' ') << "\r";
-  std::string line = fmt::format("epoch {:>3}/{}  loss {:.4f} (box {:.4f} obj {:.4f} cls {:.4f})  {:.1f} img/s  {:.0f}s",
-                                 s.epoch + 1, s.epochs, get(s.metrics, "log_loss_train"), get(s.metrics, "box_loss"),
-                                 get(s.metrics, "obj_loss"), get(s.metrics, "cls_loss"), get(s.metrics, "images_per_second"),
+  std::string line = fmt::format("epoch {:>3}/{}  loss {:.4f} ({})  {:.1f} img/s  {:.0f}s", s.epoch + 1, s.epochs,
+                                 get(s.metrics, "log_loss_train"), loss_parts(s.metrics), get(s.metrics, "images_per_second"),
                                  s.seconds);
   if (s.evaluated) {
     line += fmt::format("  mAP {:.4f}", get(s.metrics, "mean_average_precision"));

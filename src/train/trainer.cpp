@@ -12,12 +12,10 @@
 #include "core/log.h"
 #include "core/rng.h"
 #include "data/loader/detection_loader.h"
-#include "deploy/model_package.h"
 #include "eval/per_label.h"
 #include "models/device.h"
 #include "models/registry.h"
-#include "models/yolo/autoanchor.h"
-#include "models/yolo/yolo_loss.h"
+#include "package/model_package.h"
 #include "train/checkpoint.h"
 #include "train/early_stopping.h"
 #include "train/ema.h"
@@ -40,13 +38,16 @@ std::vector<std::string> union_classes(const Dataset& a, const Dataset& b) {
   return all.classes();
 }
 
-// Box sizes at the training size (the long image side scaled to image_size), for AutoAnchor.
-std::vector<models::BoxSize> training_box_sizes(const Dataset& ds, int image_size) {
-  std::vector<models::BoxSize> wh;
+// Box sizes at the training size (the long image side scaled to image_size, or each side when the
+// model stretches its input), for adapting the model to the data (AutoAnchor).
+std::vector<std::pair<float, float>> training_box_sizes(const Dataset& ds, int image_size, bool stretch) {
+  std::vector<std::pair<float, float>> wh;
   for (const auto& im : ds.images) {
     const double s = double(image_size) / std::max(1, std::max(im.width, im.height));
+    const double sx = stretch ? double(image_size) / std::max(1, im.width) : s;
+    const double sy = stretch ? double(image_size) / std::max(1, im.height) : s;
     for (const auto& b : im.boxes)
-      if (!b.crowd) wh.push_back({float(b.width() * s), float(b.height() * s)});
+      if (!b.crowd) wh.emplace_back(float(b.width() * sx), float(b.height() * sy));
   }
   return wh;
 }
@@ -79,13 +80,21 @@ void append_per_label(nlohmann::json& history, const eval::EvalReport& r) {
   }
 }
 
+// What the package records about the weights training started from.
+nlohmann::json started_from(const TrainConfig& cfg) {
+  if (!cfg.init_weights.empty()) return {{"kind", "autodet"}, {"path", cfg.init_weights}};
+  if (cfg.start_weights) return {{"kind", cfg.start_weights->kind}, {"path", cfg.start_weights->path}};
+  return {{"kind", "none"}};
+}
+
 }  // namespace
 
 TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const Dataset& validation,
                            const std::string& trial_dir, bool resume, const std::vector<TrainHook*>& hooks,
                            const std::atomic<bool>* stop, const std::atomic<bool>* terminate) {
-  if (cfg.model_name != "yolov5")
-    throw NotSupportedError("model_name '" + cfg.model_name + "' is not implemented yet; use yolov5");
+  if (!models::is_registered_detector(cfg.model_name))
+    throw NotSupportedError(Location{"", 0, "", "model_name"}, "model_name '" + cfg.model_name + "' is not implemented yet (available: " +
+                                                                  fmt::format("{}", fmt::join(models::registered_detectors(), ", ")) + ")");
   if (train.images.empty()) throw DataError("the training set has no usable images");
   if (train.box_count() == 0) throw DataError("the training set has no boxes: nothing to learn");
   if (validation.images.empty()) throw DataError("the validation set has no usable images");
@@ -97,8 +106,16 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   make_dirs(trial_dir);
 
   const std::vector<std::string> classes = union_classes(train, validation);
-  models::DetectorHandle handle = models::build_detector(cfg.model_name, cfg.model_size, int(classes.size()), cfg.seed);
-  models::YoloV5 model = handle.yolov5();
+  models::DetectorConfig dc;
+  dc.model_size = cfg.model_size;
+  dc.num_classes = int(classes.size());
+  dc.image_size = cfg.image_size;
+  dc.init_seed = cfg.seed;
+  std::unique_ptr<models::Detector> detector = models::build_detector(cfg.model_name, dc);
+  torch::nn::Module& model = detector->module();
+  const models::Preprocess prep = detector->preprocess();
+  const std::vector<std::string> loss_names = detector->loss_names();
+  const auto loss_count = std::int64_t(loss_names.size());
   const std::string checkpoint_path = join_path(trial_dir, "checkpoint.pt");
   const bool resuming = resume && fs_exists(checkpoint_path);
 
@@ -110,30 +127,33 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       if (from_model != cfg.model_name)
         throw DataError(Location{cfg.init_weights, 0, "", "model_name"},
                         "the initial weights are for model_name '" + from_model + "', not '" + cfg.model_name + "'");
-      WeightTransfer wt = load_matching_weights(cfg.init_weights, *model, torch::kCPU);
+      WeightTransfer wt = load_matching_weights(cfg.init_weights, model, torch::kCPU);
       anchor_report = fmt::format("initial weights and anchors from {}: {} tensors loaded, {} re-initialised{}", cfg.init_weights,
                                   wt.loaded, wt.skipped.size(), wt.skipped.empty() ? "" : " (e.g. " + wt.skipped.front() + ")");
     } else {
-      Rng rng(cfg.seed ^ 0xA5C4u);
-      auto check = models::check_anchors(training_box_sizes(train, cfg.image_size), model->anchors_pixels(), rng);
-      if (check.changed) model->set_anchors(check.anchors);
-      anchor_report = check.report;
+      if (cfg.start_weights) anchor_report = models::load_start_weights(*detector, *cfg.start_weights);
+      else anchor_report = cfg.start_note;
+      if (!cfg.start_weights || !cfg.start_weights->whole) {
+        const std::string adapted = detector->adapt_to_data(
+            training_box_sizes(train, cfg.image_size, prep.resize == models::Preprocess::Resize::stretch), cfg.seed);
+        if (!adapted.empty()) anchor_report += (anchor_report.empty() ? "" : "; ") + adapted;
+      }
     }
   }
   if (cfg.layers_to_freeze && *cfg.layers_to_freeze > 0)
-    models::freeze_layers(*model, handle.freeze_prefixes, *cfg.layers_to_freeze);
-  model->to(device);
+    models::freeze_layers(model, detector->freeze_groups(), *cfg.layers_to_freeze);
+  model.to(device);
 
-  ModelEma ema(*model);
-  auto optimizer = make_optimizer(*model, OptimizerConfig{cfg.optimizer, cfg.learning_rate, cfg.momentum, cfg.nesterov,
+  ModelEma ema(model);
+  auto optimizer = make_optimizer(model, OptimizerConfig{cfg.optimizer, cfg.learning_rate, cfg.momentum, cfg.nesterov,
                                                           cfg.weight_decay, cfg.beta1, cfg.beta2, cfg.amsgrad});
-  models::YoloLoss loss_fn(model, cfg.image_size);
 
   LoaderOptions tl;
   tl.image_size = cfg.image_size;
   tl.batch_size = cfg.batch_size;
   tl.train = true;
-  tl.mosaic = cfg.mosaic;
+  tl.mosaic = cfg.mosaic && prep.mosaic;
+  tl.stretch = prep.resize == models::Preprocess::Resize::stretch;
   tl.augment = cfg.augment;
   tl.multi_scale = cfg.multi_scale;
   tl.shuffle = true;
@@ -154,7 +174,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   eo.metric = eval::parse_metric_type(cfg.metric_type == "none" ? "voc" : cfg.metric_type);
   eo.voc.iou_threshold = cfg.iou_threshold;
   eo.box_score_threshold = cfg.box_score_threshold;
-  models::YoloNmsOptions nms;
+  models::DetectOptions nms;
   nms.score_threshold = cfg.box_score_threshold;
   nms.iou_threshold = cfg.nms_iou_threshold;
   nms.max_detections = cfg.max_detections;
@@ -167,7 +187,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   long step = 0;
   double elapsed_before = 0;
   if (resuming) {
-    nlohmann::json meta = load_checkpoint(checkpoint_path, *model, &ema, optimizer.get(), device);
+    nlohmann::json meta = load_checkpoint(checkpoint_path, model, &ema, optimizer.get(), device);
     if (meta.at("classes").get<std::vector<std::string>>() != classes)
       throw DataError(Location{checkpoint_path, 0, "", "classes"}, "the checkpoint was trained on other classes than this data");
     start_epoch = meta.at("epoch").get<int>() + 1;
@@ -184,14 +204,11 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   const WarmupCosine cosine{batches, cfg.warmup_epochs, cfg.epochs, cfg.cosine_cycles};
   const StepSchedule step_schedule{cfg.step_size, cfg.step_gamma};
   const int accumulate = std::max(1, cfg.gradient_accumulation);
-  auto arch = [&] {
-    return nlohmann::json{{"model_name", cfg.model_name}, {"model_size", handle.model_size}, {"num_classes", classes.size()},
-                          {"image_size", cfg.image_size}, {"anchors", model->anchors_pixels()}};
-  };
+  auto arch = [&] { return package_architecture(*detector); };
   for (auto* h : hooks)
     h->on_train_begin({{"device", device.str()}, {"precision", precision_name(precision)}, {"classes", classes},
                        {"train_images", train.images.size()}, {"validation_images", validation.images.size()},
-                       {"batches_per_epoch", batches}, {"start_epoch", start_epoch}, {"epochs", cfg.epochs},
+                       {"batches_per_epoch", batches}, {"start_epoch", start_epoch}, {"epochs", cfg.epochs}, {"loss_names", loss_names},
                        {"anchors", anchor_report}, {"threads", at::get_num_threads()}, {"loader_workers", train_loader.workers()}});
 
   TrainResult result;
@@ -200,17 +217,17 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   result.epochs_run = start_epoch;
   const auto run_start = Clock::now();
   std::vector<torch::Tensor> params;
-  for (auto& p : model->parameters())
+  for (auto& p : model.parameters())
     if (p.requires_grad()) params.push_back(p);
 
   for (int epoch = start_epoch; epoch < cfg.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
-    model->train();
+    model.train();
     train_loader.start_epoch(epoch);
     if (cfg.scheduler == "step") set_lr_factor(*optimizer, cfg.learning_rate, step_schedule.factor(epoch));
     if (cfg.scheduler == "none") set_lr_factor(*optimizer, cfg.learning_rate, 1.0);
     optimizer->zero_grad();
-    torch::Tensor parts_sum = torch::zeros({3});
+    torch::Tensor parts_sum = torch::zeros({loss_count});
     double images = 0;
     std::size_t b = 0;
     while (auto batch = train_loader.next()) {
@@ -229,20 +246,18 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       if (cfg.scheduler == "warmup_cosine") set_lr_factor(*optimizer, cfg.learning_rate, cosine.factor(step));
       auto x = batch_images(*batch, device);
       auto t = batch_targets(*batch, device);
-      std::vector<torch::Tensor> raw;
+      models::LossResult res;
       {
         AutocastScope autocast(precision, device);
-        raw = model->forward(x);
+        res = detector->losses(x, t);
       }
-      for (auto& r : raw) r = r.to(torch::kFloat);
-      auto res = loss_fn(raw, t);
-      (res.loss / double(accumulate)).backward();
+      (res.total / double(accumulate)).backward();
       const bool last = b + 1 == std::size_t(batches);
       if ((b + 1) % std::size_t(accumulate) == 0 || last) {
         torch::nn::utils::clip_grad_value_(params, cfg.clip_value);
         optimizer->step();
         optimizer->zero_grad();
-        ema.update(*model);
+        ema.update(model);
       }
       ++step;
       ++b;
@@ -250,9 +265,9 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       images += batch->size;
       const double secs = seconds_since(epoch_start);
       auto p = parts_sum / double(b);
-      std::map<std::string, double> values{{"box_loss", p[0].item<double>()}, {"obj_loss", p[1].item<double>()},
-                                           {"cls_loss", p[2].item<double>()}, {"learning_rate", current_lr(*optimizer)},
+      std::map<std::string, double> values{{"learning_rate", current_lr(*optimizer)},
                                            {"images_per_second", images / std::max(1e-9, secs)}};
+      for (std::int64_t k = 0; k < loss_count; ++k) values[loss_names[std::size_t(k)]] = p[k].item<double>();
       for (auto* h : hooks) h->on_batch_end(epoch, b, std::size_t(batches), values);
     }
     if (result.interrupted || result.terminated || result.timed_out) break;
@@ -261,9 +276,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     summary.epoch = epoch;
     summary.epochs = cfg.epochs;
     auto p = parts_sum / double(std::max<std::size_t>(1, b));
-    summary.metrics["box_loss"] = p[0].item<double>();
-    summary.metrics["obj_loss"] = p[1].item<double>();
-    summary.metrics["cls_loss"] = p[2].item<double>();
+    for (std::int64_t k = 0; k < loss_count; ++k) summary.metrics[loss_names[std::size_t(k)]] = p[k].item<double>();
     summary.metrics["log_loss_train"] = p.sum().item<double>();
     summary.metrics["learning_rate"] = current_lr(*optimizer);
     summary.metrics["images_per_second"] = images / std::max(1e-9, seconds_since(epoch_start));
@@ -271,14 +284,14 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     const bool evaluate_now = epoch % std::max(1, cfg.evaluation_frequency) == 0 || epoch == cfg.epochs - 1;
     // Evaluation, best weights and periodic checkpoints use the EMA weights (R4.10).
     std::vector<torch::Tensor> training_weights;
-    for (auto& [_, tensor] : named_state(*model)) training_weights.push_back(tensor.detach().clone());
-    ema.copy_to(*model);
+    for (auto& [_, tensor] : named_state(model)) training_weights.push_back(tensor.detach().clone());
+    ema.copy_to(model);
     if (evaluate_now) {
       ValidationResult vr =
-          cfg.validation_detector
-              ? validate_images(model, validation, classes, eo, cfg.validation_detector, cfg.validation_batch_size)
-              : validate_yolo(model, val_loader, validation, classes, nms, eo, device, precision,
-                              cfg.log_validation_loss ? &loss_fn : nullptr, epoch);
+          cfg.validation_settings
+              ? validate_images(*detector, validation, classes, eo, *cfg.validation_settings, device, cfg.validation_batch_size)
+              : validate_detector(*detector, val_loader, validation, classes, nms, eo, device, precision,
+                                  cfg.log_validation_loss, epoch);
       auto m = report_metrics(vr.report);
       summary.metrics.insert(m.begin(), m.end());
       if (vr.loss) summary.metrics["log_loss"] = *vr.loss;
@@ -289,27 +302,27 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       summary.best = stopper.update(epoch, score, cfg.metric_type == "none");
       if (summary.best) {
         best_metrics = summary.metrics;
-        save_weights(join_path(trial_dir, "best.pt"), *model, {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
+        save_weights(join_path(trial_dir, "best.pt"), model, {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
       }
       summary.report = std::move(vr.report);
       if (train_eval_loader) {
-        ValidationResult tr = validate_yolo(model, *train_eval_loader, train, classes, nms, eo, device, precision,
-                                            nullptr, epoch);
+        ValidationResult tr =
+            validate_detector(*detector, *train_eval_loader, train, classes, nms, eo, device, precision, false, epoch);
         for (const auto& [name, value] : report_metrics(tr.report))
           if (name != "log_loss_train") summary.metrics[name + "_train"] = value;
         append_per_label(per_label_train, tr.report);
       }
     }
     if (cfg.checkpoint_frequency && (epoch + 1) % *cfg.checkpoint_frequency == 0)
-      save_weights(join_path(trial_dir, fmt::format("{}_model.pt", epoch)), *model,
+      save_weights(join_path(trial_dir, fmt::format("{}_model.pt", epoch)), model,
                    {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
     {
       torch::NoGradGuard no_grad;
-      auto state = named_state(*model);
+      auto state = named_state(model);
       for (std::size_t i = 0; i < state.size(); ++i) state[i].second.copy_(training_weights[i]);
     }
     summary.seconds = seconds_since(epoch_start);
-    save_checkpoint(checkpoint_path, *model, &ema, optimizer.get(),
+    save_checkpoint(checkpoint_path, model, &ema, optimizer.get(),
                     {{"epoch", epoch}, {"step", step}, {"classes", classes}, {"early_stopping", stopper.state()},
                      {"per_label_metrics", per_label}, {"per_label_metrics_train", per_label_train}, {"best_metrics", best_metrics}, {"architecture", arch()},
                      {"elapsed_seconds", elapsed_before + seconds_since(run_start)}});
@@ -330,23 +343,23 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   result.best_metrics = best_metrics;
   const std::string best_path = join_path(trial_dir, "best.pt");
   if (fs_exists(best_path) && !result.interrupted) {
-    load_weights(best_path, *model, device);
+    load_weights(best_path, model, device);
     ModelPackage pkg;
     pkg.architecture = arch();
     pkg.labels = classes;
-    pkg.settings = {{"img_size", cfg.image_size}, {"model_size", handle.model_size},
+    pkg.settings = {{"img_size", cfg.image_size}, {"model_size", detector->model_size()},
                     {"box_score_thresh", cfg.box_score_threshold}, {"nms_iou_thresh", cfg.nms_iou_threshold},
                     {"box_detections_per_img", cfg.max_detections}, {"tile_grid_size", nullptr},
                     {"tile_overlap_ratio", 0.25}, {"tile_predictions_nms_thresh", 0.25}};
     for (const auto& [key, value] : cfg.package_settings.items()) pkg.settings[key] = value;
     pkg.per_label_metrics = per_label;
-    pkg.metrics = {{"best_epoch", result.best_epoch}, {"epochs_run", result.epochs_run},
+    pkg.metrics = {{"started_from", started_from(cfg)}, {"best_epoch", result.best_epoch}, {"epochs_run", result.epochs_run},
                    {"stopped_early", result.stopped_early}, {"metrics", best_metrics},
                    {"train_duration_seconds", elapsed_before + seconds_since(run_start)}};
     if (!per_label_train.empty()) pkg.metrics["per_label_metrics_train"] = per_label_train;
     result.package_dir = join_path(trial_dir, "model");
     write_model_package(result.package_dir, pkg, [&](const std::string& path) {
-      save_weights(path, *model, {{"classes", classes}, {"architecture", arch()}, {"epoch", result.best_epoch}});
+      save_weights(path, model, {{"classes", classes}, {"architecture", arch()}, {"epoch", result.best_epoch}});
     });
   }
   nlohmann::json summary{{"epochs_run", result.epochs_run}, {"best_epoch", result.best_epoch},

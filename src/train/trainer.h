@@ -1,5 +1,5 @@
 #pragma once
-// The YOLOv5 training loop as a small core plus hooks. Per epoch: train on mosaic batches
+// The training loop of any detector family as a small core plus hooks. Per epoch: train on mosaic batches
 // (warmup_cosine per batch or step per epoch, gradient accumulation, clipping, EMA), evaluate
 // every `evaluation_frequency` epochs and at the last (R4.11), keep the best EMA weights (R4.13),
 // stop early as R4.12, and write a resumable checkpoint after every epoch.
@@ -15,7 +15,8 @@
 
 #include "data/dataset.h"
 #include "eval/evaluate.h"
-#include "train/image_detector.h"
+#include "inference/inference_settings.h"
+#include "models/pretrained.h"
 
 namespace autodet {
 
@@ -63,13 +64,16 @@ struct TrainConfig {
   int threads = 0;  // CPU threads for libtorch; 0: every core (a sweep divides them among its trials)
   std::uint64_t seed = 1;
   std::string init_weights;  // incremental training: a package's model.pt to start from
+  // Published weights to start from (pretrained_weights); unset: the family's random init.
+  std::optional<models::StartWeights> start_weights;
+  std::string start_note;  // one line saying where training starts, for the log
   // 0: no limit. Otherwise a deadline on the training time (counting the time before a resume):
   // the first batch past it ends the run like a termination (the unfinished epoch is dropped and
   // the package holds the best epoch so far).
   double max_minutes = 0;
-  // When set, validation runs this detector on each full-resolution validation image instead of
-  // the model on letterboxed batches (tiled evaluation, §8.2); no validation loss is computed then.
-  ImageDetector validation_detector;
+  // When set, validation runs tiled inference with these settings on each full-resolution
+  // validation image instead of the model on prepared batches (§8.2); no validation loss then.
+  std::optional<InferenceSettings> validation_settings;
   // Written over the package's default inference settings (settings.json): the tiling, say.
   nlohmann::json package_settings = nlohmann::json::object();
 };

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "core/image_io.h"
+#include "inference/image_detect.h"
 
 namespace autodet {
 
@@ -38,26 +39,25 @@ eval::EvalSet eval_set_for(const Dataset& dataset, const std::vector<std::string
 
 }  // namespace
 
-ValidationResult validate_images(models::YoloV5& model, const Dataset& dataset, const std::vector<std::string>& classes,
-                                 const eval::EvalOptions& eval_options, const ImageDetector& detect, int batch) {
+ValidationResult validate_images(models::Detector& detector, const Dataset& dataset, const std::vector<std::string>& classes,
+                                 const eval::EvalOptions& eval_options, const InferenceSettings& settings,
+                                 const torch::Device& device, int batch) {
   const auto t0 = std::chrono::steady_clock::now();
-  const bool was_training = model->is_training();
-  model->eval();
+  torch::nn::Module& model = detector.module();
+  const bool was_training = model.is_training();
+  model.eval();
   eval::EvalSet set = eval_set_for(dataset, classes);
   const std::size_t step = std::size_t(std::max(1, batch));
   for (std::size_t first = 0; first < dataset.images.size(); first += step) {
     const std::size_t end = std::min(dataset.images.size(), first + step);
     std::vector<cv::Mat> images;
     for (std::size_t i = first; i < end; ++i) images.push_back(decode_image(dataset.images[i].path));
-    std::vector<std::vector<eval::Detection>> found;
-    {
-      torch::NoGradGuard no_grad;
-      found = detect(*model, images);
-    }
-    if (found.size() != images.size()) throw std::logic_error("the validation detector returned a wrong number of images");
-    for (std::size_t i = first; i < end; ++i) set.images[i].dets = std::move(found[i - first]);
+    const std::vector<ImageDetections> found = detect_images(detector, images, settings, device, int(step));
+    for (std::size_t i = first; i < end; ++i)
+      for (const Detection& d : found[i - first])
+        set.images[i].dets.push_back(eval::Detection{eval::XYWH{d.x0, d.y0, d.x1 - d.x0, d.y1 - d.y0}, d.cls, d.score});
   }
-  if (was_training) model->train();
+  if (was_training) model.train();
 
   ValidationResult r;
   r.report = eval::evaluate(set, eval_options);
@@ -66,13 +66,14 @@ ValidationResult validate_images(models::YoloV5& model, const Dataset& dataset, 
   return r;
 }
 
-ValidationResult validate_yolo(models::YoloV5& model, DetectionLoader& loader, const Dataset& dataset,
-                               const std::vector<std::string>& classes, const models::YoloNmsOptions& nms,
-                               const eval::EvalOptions& eval_options, const torch::Device& device, Precision precision,
-                               const models::YoloLoss* loss, int epoch) {
+ValidationResult validate_detector(models::Detector& detector, DetectionLoader& loader, const Dataset& dataset,
+                                   const std::vector<std::string>& classes, const models::DetectOptions& options,
+                                   const eval::EvalOptions& eval_options, const torch::Device& device, Precision precision,
+                                   bool with_loss, int epoch) {
   const auto t0 = std::chrono::steady_clock::now();
-  const bool was_training = model->is_training();
-  model->eval();
+  torch::nn::Module& model = detector.module();
+  const bool was_training = model.is_training();
+  model.eval();
   torch::NoGradGuard no_grad;
 
   eval::EvalSet set = eval_set_for(dataset, classes);
@@ -82,16 +83,15 @@ ValidationResult validate_yolo(models::YoloV5& model, DetectionLoader& loader, c
   loader.start_epoch(epoch);
   while (auto batch = loader.next()) {
     auto x = batch_images(*batch, device);
-    std::vector<torch::Tensor> raw;
+    const torch::Tensor targets = with_loss ? batch_targets(*batch, device) : torch::Tensor();
+    models::DetectResult found;
     {
       AutocastScope autocast(precision, device);
-      raw = model->forward(x);
+      found = detector.detect(x, options, with_loss ? &targets : nullptr);
     }
-    for (auto& r : raw) r = r.to(torch::kFloat);
-    if (loss) loss_sum += (*loss)(raw, batch_targets(*batch, device)).loss.item<double>();
-    auto dets = models::yolo_non_max_suppression(model->decode(raw), nms);
+    if (found.losses) loss_sum += found.losses->total.item<double>();
     for (int i = 0; i < batch->size; ++i) {
-      auto d = dets[std::size_t(i)].to(torch::kCPU).to(torch::kDouble).contiguous();
+      auto d = found.boxes[std::size_t(i)].to(torch::kCPU).to(torch::kDouble).contiguous();
       const auto* p = d.data_ptr<double>();
       const LetterboxInfo& lb = batch->letterbox[std::size_t(i)];
       auto& im = set.images[batch->indices[std::size_t(i)]];
@@ -108,11 +108,11 @@ ValidationResult validate_yolo(models::YoloV5& model, DetectionLoader& loader, c
     }
     images += std::size_t(batch->size);
   }
-  if (was_training) model->train();
+  if (was_training) model.train();
 
   ValidationResult r;
   r.report = eval::evaluate(set, eval_options);
-  if (loss && images) r.loss = loss_sum / double(images);
+  if (with_loss && images) r.loss = loss_sum / double(images);
   r.images = images;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

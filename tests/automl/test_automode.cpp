@@ -13,10 +13,11 @@
 #include "automl/sweep/sweep_settings.h"
 #include "automl/sweep_runner.h"
 #include "automl/trial_source.h"
-#include "automl/yolo_cost.h"
+#include "models/yolo/yolo_cost.h"
 #include "core/fs.h"
 #include "data/synth.h"
 #include "models/registry.h"
+#include "models/yolo/yolov5.h"
 #include "store/workspace.h"
 #include "test_util.h"
 
@@ -40,9 +41,9 @@ TEST(YoloCost, MatchesThePublishedFlops) {
 // The formula walks the same graph as the model: its convolution weights add up to the model's.
 TEST(YoloCost, CountsTheModelsConvolutionWeights) {
   for (const char* size : {"nano", "medium"}) {
-    auto handle = models::build_detector("yolov5", size, 3, 1);
+    models::YoloV5 model(models::config_for_size(size, 3), 1);
     double weights = 0;
-    for (const auto& p : handle.yolov5()->named_parameters())
+    for (const auto& p : model->named_parameters())
       if (p.value().dim() == 4) weights += double(p.value().numel());
     EXPECT_DOUBLE_EQ(yolov5_conv_cost(size, 320, 3).weights, weights) << size;
   }

@@ -4,12 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "automl/advanced_settings.h"
-#include "automl/closest_name.h"
+#include "core/closest_name.h"
 #include "automl/job_name.h"
 #include "automl/param_table.h"
-#include "automl/tile_grid.h"
+#include "core/tile_grid.h"
 #include "automl/training_params.h"
-#include "automl/value_words.h"
+#include "core/value_words.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/rng.h"

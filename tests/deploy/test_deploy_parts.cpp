@@ -6,9 +6,9 @@
 
 #include "core/error.h"
 #include "deploy/base64.h"
-#include "deploy/inference_settings.h"
+#include "inference/inference_settings.h"
 #include "deploy/score_request.h"
-#include "deploy/tiling.h"
+#include "inference/tiling.h"
 
 using namespace autodet;
 using nlohmann::json;

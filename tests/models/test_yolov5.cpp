@@ -194,16 +194,21 @@ TEST(YoloV5Test, SizesAndRounding) {
 
 TEST(YoloV5Test, RegistryBuildsAndFreezes) {
   EXPECT_TRUE(is_registered_detector("yolov5"));
-  auto h = build_detector("yolov5", "nano", 3, 1);
-  EXPECT_EQ(h.model_name, "yolov5");
-  EXPECT_EQ(h.model_size, "nano");
-  ASSERT_FALSE(h.yolov5().is_empty());
-  EXPECT_EQ(h.yolov5()->num_classes(), 3);
-  EXPECT_THROW(build_detector("yolov9", "small", 3), UsageError);
-  EXPECT_THROW(build_detector("yolov5", "tiny", 3), UsageError);
-  const int frozen = freeze_layers(*h.module, h.freeze_prefixes, 10);
+  DetectorConfig c;
+  c.model_size = "nano";
+  c.num_classes = 3;
+  c.init_seed = 1;
+  auto h = build_detector("yolov5", c);
+  EXPECT_EQ(h->family(), "yolov5");
+  EXPECT_EQ(h->model_size(), "nano");
+  EXPECT_EQ(h->num_classes(), 3);
+  c.model_size = "small";
+  EXPECT_THROW(build_detector("yolov9", c), UsageError);
+  c.model_size = "tiny";
+  EXPECT_THROW(build_detector("yolov5", c), UsageError);
+  const int frozen = freeze_layers(h->module(), h->freeze_groups(), 10);
   EXPECT_GT(frozen, 0);
-  for (const auto& item : h.module->named_parameters()) {
+  for (const auto& item : h->module().named_parameters()) {
     const bool backbone = std::stoi(item.key().substr(6, item.key().find('.', 6) - 6)) <= 9;
     EXPECT_EQ(item.value().requires_grad(), !backbone) << item.key();
   }

@@ -175,9 +175,9 @@ TEST(Checkpoint, DamagedOrForeignFilesAreClearErrors) {
 
 TEST(Checkpoint, MatchingWeightsSkipTheHeadOfAnotherClassCount) {
   TempDir t;
-  auto two = models::build_detector("yolov5", "nano", 2, 1).yolov5();
+  models::YoloV5 two(models::config_for_size("nano", 2), 1);
   save_weights(t / "two.pt", *two, {{"architecture", {{"model_name", "yolov5"}}}});
-  auto three = models::build_detector("yolov5", "nano", 3, 7).yolov5();
+  models::YoloV5 three(models::config_for_size("nano", 3), 7);
   const auto head_before = three->named_parameters()["model.24.m.0.weight"].clone();
   WeightTransfer wt = load_matching_weights(t / "two.pt", *three, torch::kCPU);
   EXPECT_EQ(wt.meta["architecture"]["model_name"], "yolov5");

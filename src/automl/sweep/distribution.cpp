@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "automl/sweep/gaussian.h"
-#include "automl/value_words.h"
+#include "core/value_words.h"
 
 namespace autodet::sweep {
 namespace {

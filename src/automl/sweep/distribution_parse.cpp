@@ -3,9 +3,9 @@
 #include <cmath>
 #include <regex>
 
-#include "automl/closest_name.h"
+#include "core/closest_name.h"
 #include "automl/sweep/json_fields.h"
-#include "automl/value_words.h"
+#include "core/value_words.h"
 
 namespace autodet::sweep {
 namespace {

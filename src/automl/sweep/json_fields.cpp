@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "automl/closest_name.h"
-#include "automl/value_words.h"
+#include "core/closest_name.h"
+#include "core/value_words.h"
 
 namespace autodet::sweep {
 namespace {

@@ -10,7 +10,7 @@
 #include "automl/job_yaml_util.h"
 #include "automl/sweep/distribution_parse.h"
 #include "automl/training_params.h"
-#include "automl/value_words.h"
+#include "core/value_words.h"
 #include "automl/yaml_json.h"
 
 namespace autodet::sweep {

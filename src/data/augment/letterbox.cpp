@@ -56,3 +56,22 @@ cv::Mat letterbox(const cv::Mat& img, int size, LetterboxInfo* info) {
 }
 
 }  // namespace autodet
+
+namespace autodet {
+
+cv::Mat stretch_to_square(const cv::Mat& img, int size, LetterboxInfo* info) {
+  cv::Mat out;
+  const bool shrinking = img.cols * img.rows > size * size;
+  cv::resize(img, out, cv::Size(size, size), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+  if (info) {
+    info->orig_width = img.cols;
+    info->orig_height = img.rows;
+    info->scale_x = double(size) / img.cols;
+    info->scale_y = double(size) / img.rows;
+    info->pad_x = 0;
+    info->pad_y = 0;
+  }
+  return out;
+}
+
+}  // namespace autodet

@@ -34,5 +34,8 @@ cv::Mat pad_to_square(const cv::Mat& img, int size, int* pad_x, int* pad_y);
 
 // Resize + pad; fills *info (may be null).
 cv::Mat letterbox(const cv::Mat& img, int size, LetterboxInfo* info);
+// Resizes to size x size without keeping the aspect ratio (FastestDet's input); INTER_AREA when
+// the image has more pixels than the square, else INTER_LINEAR. Fills *info (no padding).
+cv::Mat stretch_to_square(const cv::Mat& img, int size, LetterboxInfo* info);
 
 }  // namespace autodet

@@ -12,6 +12,7 @@ struct LoaderOptions {
   int batch_size = 16;
   bool train = true;       // true: mosaic/affine/HSV/flip; false: letterbox only
   bool mosaic = true;      // apply_mosaic_for_yolo
+  bool stretch = false;    // resize to image_size x image_size without keeping the aspect (no letterbox)
   bool augment = true;     // apply_automl_train_augmentations (random affine + horizontal flip)
   bool multi_scale = false;  // training: per-batch size in [0.5s, 1.5s], a multiple of 32
   bool shuffle = true;

@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include <opencv2/imgproc.hpp>
+
 #include "data/augment/flip.h"
 #include "data/augment/hsv.h"
 #include "data/augment/mosaic.h"
@@ -28,6 +30,27 @@ Sample letterboxed(LoadedImage loaded, int size) {
   s.boxes = std::move(loaded.boxes);
   for (LabeledBox& b : s.boxes) b.x0 += px, b.x1 += px, b.y0 += py, b.y1 += py;
   return s;
+}
+
+// Stretches a loaded image (long side already `size`) to size x size; boxes follow. The letterbox
+// info maps back to the original image.
+Sample stretched(LoadedImage loaded, int size) {
+  Sample s;
+  const double sx = double(size) / loaded.image.cols, sy = double(size) / loaded.image.rows;
+  if (loaded.image.cols == size && loaded.image.rows == size) s.image = loaded.image;
+  else cv::resize(loaded.image, s.image, cv::Size(size, size), 0, 0, cv::INTER_LINEAR);
+  s.letterbox.orig_width = loaded.orig_width;
+  s.letterbox.orig_height = loaded.orig_height;
+  s.letterbox.scale_x = double(size) / loaded.orig_width;
+  s.letterbox.scale_y = double(size) / loaded.orig_height;
+  s.boxes = std::move(loaded.boxes);
+  for (LabeledBox& b : s.boxes) b.x0 *= sx, b.x1 *= sx, b.y0 *= sy, b.y1 *= sy;
+  return s;
+}
+
+// The validation form of one image: letterboxed, or stretched when the model wants that.
+Sample resized(LoadedImage loaded, int size, bool stretch) {
+  return stretch ? stretched(std::move(loaded), size) : letterboxed(std::move(loaded), size);
 }
 
 // Clips boxes to the image and drops empty ones.
@@ -67,7 +90,7 @@ Sample mosaic_sample(const ImageSource& source, std::size_t index, int size, con
 
 Sample make_sample(const ImageSource& source, std::size_t index, int size, const LoaderOptions& o, Rng& rng) {
   if (!o.train) {
-    Sample s = letterboxed(source.load(index, size), size);
+    Sample s = resized(source.load(index, size), size, o.stretch);
     clip_boxes(s.boxes, size, size);
     return s;
   }
@@ -76,7 +99,7 @@ Sample make_sample(const ImageSource& source, std::size_t index, int size, const
   if (o.mosaic) {
     s = mosaic_sample(source, index, size, affine, rng);
   } else {
-    s = letterboxed(source.load(index, size), size);
+    s = resized(source.load(index, size), size, o.stretch);
     if (o.augment) s.image = random_affine(s.image, s.boxes, affine, 0, rng);
   }
   augment_hsv(s.image, HsvGains{}, rng);

@@ -1,4 +1,4 @@
-#include "deploy/model_package.h"
+#include "package/model_package.h"
 
 #include <filesystem>
 #include <unistd.h>
@@ -34,6 +34,12 @@ nlohmann::json read_json(const std::string& path) {
 
 }  // namespace
 
+nlohmann::json package_architecture(const models::Detector& detector) {
+  nlohmann::json arch = detector.architecture();
+  arch["format_version"] = kPackageFormatVersion;
+  return arch;
+}
+
 void write_model_package(const std::string& dir, const ModelPackage& p,
                          const std::function<void(const std::string& weights_path)>& write_weights) {
   const std::string tmp = dir + ".tmp-" + std::to_string(::getpid());
@@ -53,6 +59,11 @@ ModelPackage read_model_package(const std::string& dir) {
   if (!fs_is_dir(dir)) throw Error(Location{dir, 0, "", ""}, "model package folder does not exist");
   ModelPackage p;
   p.architecture = read_json(join_path(dir, "model.json"));
+  const int version = p.architecture.value("format_version", 1);
+  if (version > kPackageFormatVersion)
+    throw NotSupportedError(Location{join_path(dir, "model.json"), 0, "", "format_version"},
+                            "package format " + std::to_string(version) + " was written by a newer autodet (this one reads up to " +
+                                std::to_string(kPackageFormatVersion) + ")");
   p.labels = read_json(join_path(dir, "labels.json")).get<std::vector<std::string>>();
   p.settings = read_json(join_path(dir, "settings.json"));
   p.per_label_metrics = read_json(join_path(dir, "per_label_metrics.json"));

@@ -4,9 +4,9 @@
 // merge are here; deploy/predictor runs the model.
 #include <vector>
 
-#include "automl/tile_grid.h"
+#include "core/tile_grid.h"
 #include "data/dataset.h"
-#include "deploy/detection.h"
+#include "inference/detection.h"
 
 namespace autodet {
 

@@ -1,4 +1,4 @@
-#include "automl/yolo_cost.h"
+#include "models/yolo/yolo_cost.h"
 
 #include <cmath>
 #include <cstdint>

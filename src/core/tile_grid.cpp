@@ -1,9 +1,9 @@
-#include "automl/tile_grid.h"
+#include "core/tile_grid.h"
 
 #include <cctype>
 #include <vector>
 
-#include "automl/value_words.h"
+#include "core/value_words.h"
 
 namespace autodet {
 

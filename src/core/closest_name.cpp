@@ -1,4 +1,4 @@
-#include "automl/closest_name.h"
+#include "core/closest_name.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "automl/value_words.h"
+#include "core/value_words.h"
 
 #include <cctype>
 #include <cerrno>

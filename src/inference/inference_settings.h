@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "automl/tile_grid.h"
+#include "core/tile_grid.h"
 
 namespace autodet {
 

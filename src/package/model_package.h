@@ -1,7 +1,8 @@
 #pragma once
 // The model package a trial produces and `predict`/`serve`/`export` read:
 //   model.pt                  weights (EMA for YOLO) with the architecture in its metadata
-//   model.json                architecture: model_name, model_size, classes, image size, anchors
+//   model.json                architecture: format_version, model_name, model_size, classes,
+//                             image size, preprocessing, family specifics (YOLOv5's anchors)
 //   labels.json               class list in index order (R6.7)
 //   settings.json             inference settings (§7.3), editable before loading (R6.9)
 //   per_label_metrics.json    per class, per evaluation: precision, recall, AP (R6.4)
@@ -14,7 +15,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/detector.h"
+
 namespace autodet {
+
+// The package layout version model.json records. 1: YOLOv5-only packages, which carried no
+// version (still read); 2: any family, model.json says which and how its inputs are made.
+constexpr int kPackageFormatVersion = 2;
+
+// model.json of a detector: its architecture() with the format version.
+nlohmann::json package_architecture(const models::Detector& detector);
 
 struct ModelPackage {
   nlohmann::json architecture;      // model.json

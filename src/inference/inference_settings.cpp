@@ -1,12 +1,12 @@
-#include "deploy/inference_settings.h"
+#include "inference/inference_settings.h"
 
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
 
-#include "automl/closest_name.h"
-#include "automl/value_words.h"
+#include "core/closest_name.h"
+#include "core/value_words.h"
 #include "core/error.h"
 #include "models/yolo/yolov5.h"
 

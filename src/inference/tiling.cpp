@@ -1,4 +1,4 @@
-#include "deploy/tiling.h"
+#include "inference/tiling.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,0 +1,87 @@
+#include "automl/start_weights.h"
+
+#include <cstdlib>
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "models/registry.h"
+#include "package/weight_file.h"
+
+namespace autodet {
+namespace {
+
+bool is_autodet_weight_file(const std::string& path) {
+  try {
+    read_checkpoint_meta(path);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// A user's file: autodet's own weights continue training; anything else is read as PyTorch's.
+StartChoice from_file(const std::string& path, const std::string& field) {
+  if (!fs_exists(path))
+    throw DataError(Location{path, 0, "", "training_parameters." + field}, "the weight file does not exist");
+  StartChoice c;
+  if (is_autodet_weight_file(path)) {
+    c.init_weights = path;
+    c.note = "starting from the autodet weights in " + path;
+  } else {
+    c.start = models::StartWeights{path, "file", "", true};
+    c.note = "starting from the weights in " + path;
+  }
+  return c;
+}
+
+std::string how_to_provide(const models::WeightSource& w) {
+  return "put it in " + weights_folder() + " (or point $AUTODET_WEIGHTS at a folder holding it)" +
+         (w.url.empty() ? "" : "; it is published at " + w.url) + ", or set pretrained_weights: none to train from random weights";
+}
+
+}  // namespace
+
+std::string weights_folder() {
+  if (const char* env = std::getenv("AUTODET_WEIGHTS"); env && *env) return env;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return join_path(join_path(xdg, "autodet"), "weights");
+  const char* home = std::getenv("HOME");
+  return join_path(join_path(home && *home ? home : ".", ".cache/autodet"), "weights");
+}
+
+StartChoice choose_start_weights(const TrainingParams& p) {
+  if (p.checkpoint_filename) return from_file(*p.checkpoint_filename, "checkpoint_filename");
+  const std::string& want = p.pretrained_weights;
+  StartChoice none;
+  if (want == "none") {
+    none.note = "pretrained_weights: none: training starts from random weights";
+    return none;
+  }
+  if (want != "auto" && want != "coco" && want != "imagenet") return from_file(want, "pretrained_weights");
+
+  const models::FamilySpec& family = models::family_spec(p.model_name);
+  const bool sized = !family.sizes.empty();
+  const models::WeightSource* missing = nullptr;
+  for (const models::WeightSource& w : family.weights) {
+    if (want != "auto" && w.kind != want) continue;
+    if (sized && !w.model_size.empty() && w.model_size != p.model_size) continue;
+    const std::string path = join_path(weights_folder(), w.file);
+    if (!fs_exists(path)) {
+      if (!missing) missing = &w;
+      continue;
+    }
+    StartChoice c;
+    c.start = models::StartWeights{path, w.kind, w.prefix, w.kind == "coco"};
+    c.note = "starting from " + w.kind + "-pretrained weights " + path;
+    return c;
+  }
+  if (missing)
+    throw DataError(Location{join_path(weights_folder(), missing->file), 0, "", "training_parameters.pretrained_weights"},
+                    "pretrained weights for " + p.model_name + " not found: " + how_to_provide(*missing));
+  if (want != "auto")
+    throw UsageError(Location{"", 0, "", "training_parameters.pretrained_weights"},
+                     p.model_name + (sized ? " " + p.model_size : "") + " has no published " + want + " weights");
+  none.note = p.model_name + (sized ? " " + p.model_size : "") + " has no published weights here: training starts from random weights";
+  return none;
+}
+
+}  // namespace autodet

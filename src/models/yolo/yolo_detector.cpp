@@ -1,0 +1,69 @@
+#include "models/yolo/yolo_detector.h"
+
+#include <torch/torch.h>
+
+#include "core/rng.h"
+#include "models/yolo/autoanchor.h"
+#include "models/yolo/postprocess.h"
+
+namespace autodet::models {
+namespace {
+
+std::vector<torch::Tensor> as_float(std::vector<torch::Tensor> raw) {
+  for (auto& r : raw) r = r.to(torch::kFloat);
+  return raw;
+}
+
+}  // namespace
+
+YoloDetector::YoloDetector(const YoloV5Config& config, std::string model_size, int image_size, std::uint64_t init_seed)
+    : model_(config, init_seed), size_(std::move(model_size)), image_size_(image_size), loss_(model_, image_size) {
+  module_ptr_ = model_.ptr();
+}
+
+LossResult YoloDetector::losses(const torch::Tensor& images, const torch::Tensor& targets) {
+  auto res = loss_(as_float(model_->forward(images)), targets);
+  return LossResult{res.loss, res.parts};
+}
+
+DetectResult YoloDetector::detect(const torch::Tensor& images, const DetectOptions& o, const torch::Tensor* targets) {
+  auto raw = as_float(model_->forward(images));
+  DetectResult out;
+  if (targets) {
+    auto res = loss_(raw, *targets);
+    out.losses = LossResult{res.loss, res.parts};
+  }
+  YoloNmsOptions nms;
+  nms.score_threshold = o.score_threshold;
+  nms.iou_threshold = o.iou_threshold;
+  nms.max_detections = o.max_detections;
+  out.boxes = yolo_non_max_suppression(model_->decode(raw), nms);
+  return out;
+}
+
+Preprocess YoloDetector::preprocess() const {
+  Preprocess p;
+  p.resize = Preprocess::Resize::letterbox;
+  p.image_size = image_size_;
+  p.size_multiple = 32;
+  p.mosaic = true;
+  return p;
+}
+
+nlohmann::json YoloDetector::architecture() const {
+  return nlohmann::json{{"model_name", "yolov5"},       {"model_size", size_},
+                        {"num_classes", num_classes()}, {"image_size", image_size_},
+                        {"anchors", model_->anchors_pixels()}, {"preprocess", preprocess().to_json()}};
+}
+
+std::string YoloDetector::adapt_to_data(const std::vector<std::pair<float, float>>& box_sizes, std::uint64_t seed) {
+  std::vector<BoxSize> wh;
+  wh.reserve(box_sizes.size());
+  for (const auto& [w, h] : box_sizes) wh.push_back({w, h});
+  Rng rng(seed ^ 0xA5C4u);
+  auto check = check_anchors(wh, model_->anchors_pixels(), rng);
+  if (check.changed) model_->set_anchors(check.anchors);
+  return check.report;
+}
+
+}  // namespace autodet::models

@@ -1,0 +1,42 @@
+#pragma once
+// YOLOv5 behind the detector contract: the network, its loss (with the job's image size for the
+// gains) and Ultralytics' NMS; AutoAnchor as its adaptation to the data.
+#include <cstdint>
+#include <string>
+
+#include "models/detector.h"
+#include "models/yolo/yolo_loss.h"
+#include "models/yolo/yolov5.h"
+
+namespace autodet::models {
+
+class YoloDetector : public Detector {
+ public:
+  YoloDetector(const YoloV5Config& config, std::string model_size, int image_size, std::uint64_t init_seed);
+
+  torch::nn::Module& module() override { return *model_; }
+  std::string family() const override { return "yolov5"; }
+  std::string model_size() const override { return size_; }
+  int num_classes() const override { return model_->num_classes(); }
+
+  std::vector<std::string> loss_names() const override { return {"box_loss", "obj_loss", "cls_loss"}; }
+  LossResult losses(const torch::Tensor& images, const torch::Tensor& targets) override;
+  DetectResult detect(const torch::Tensor& images, const DetectOptions& options, const torch::Tensor* targets) override;
+
+  Preprocess preprocess() const override;
+  nlohmann::json architecture() const override;
+  std::vector<std::string> freeze_groups() const override { return backbone_layer_prefixes(); }
+  std::vector<std::string> class_layers() const override { return {"model.24.m."}; }
+  std::string adapt_to_data(const std::vector<std::pair<float, float>>& box_sizes, std::uint64_t seed) override;
+  void use_channels_last() override { model_->use_channels_last(); }
+
+  YoloV5& network() { return model_; }
+
+ private:
+  YoloV5 model_;
+  std::string size_;
+  int image_size_;
+  YoloLoss loss_;
+};
+
+}  // namespace autodet::models

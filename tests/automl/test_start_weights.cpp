@@ -1,0 +1,107 @@
+// Where training starts: pretrained_weights (auto, coco, imagenet, none, a file) and
+// checkpoint_filename, looked up in the weights folder.
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "automl/start_weights.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "models/registry.h"
+#include "models/yolo/yolov5.h"
+#include "package/weight_file.h"
+#include "test_util.h"
+
+using namespace autodet;
+using namespace autodet::testing;
+
+namespace {
+
+// A family publishing a COCO detector and an ImageNet backbone, for the lookup alone.
+void register_published_family() {
+  models::FamilySpec f = models::family_spec("yolov5");
+  f.name = "published_test_family";
+  f.sizes.clear();
+  f.weights = {models::WeightSource{"coco", "", "det_coco.pth", "https://example.org/det_coco.pth", "", "MIT", "", {}},
+               models::WeightSource{"imagenet", "", "backbone.pth", "", "", "MIT", "backbone.", {}}};
+  models::register_family(f);
+}
+
+struct WeightsFolder {
+  TempDir dir;
+  std::string old;
+  WeightsFolder() {
+    if (const char* v = std::getenv("AUTODET_WEIGHTS")) old = v;
+    ::setenv("AUTODET_WEIGHTS", dir.path().c_str(), 1);
+  }
+  ~WeightsFolder() {
+    if (old.empty()) ::unsetenv("AUTODET_WEIGHTS");
+    else ::setenv("AUTODET_WEIGHTS", old.c_str(), 1);
+  }
+};
+
+TrainingParams params_for(const std::string& family, const std::string& pretrained) {
+  TrainingParams p;
+  p.model_name = family;
+  p.pretrained_weights = pretrained;
+  return p;
+}
+
+}  // namespace
+
+TEST(StartWeights, NoneAndFamiliesWithoutPublishedWeightsStartFromRandomWeights) {
+  WeightsFolder w;
+  StartChoice none = choose_start_weights(params_for("yolov5", "none"));
+  EXPECT_FALSE(none.start);
+  EXPECT_TRUE(none.init_weights.empty());
+  StartChoice yolo = choose_start_weights(params_for("yolov5", "auto"));
+  EXPECT_FALSE(yolo.start);
+  EXPECT_NE(yolo.note.find("random weights"), std::string::npos) << yolo.note;
+}
+
+TEST(StartWeights, AutoPicksTheFirstPublishedFileFoundAndFailsNamingTheMissingOne) {
+  register_published_family();
+  WeightsFolder w;
+  try {
+    choose_start_weights(params_for("published_test_family", "auto"));
+    FAIL() << "missing weights were not reported";
+  } catch (const DataError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("det_coco.pth"), std::string::npos) << m;
+    EXPECT_NE(m.find("https://example.org/det_coco.pth"), std::string::npos) << m;
+    EXPECT_NE(m.find("pretrained_weights: none"), std::string::npos) << m;
+  }
+  write_text(w.dir / "backbone.pth", "x");
+  StartChoice backbone = choose_start_weights(params_for("published_test_family", "auto"));
+  ASSERT_TRUE(backbone.start);
+  EXPECT_EQ(backbone.start->kind, "imagenet");
+  EXPECT_EQ(backbone.start->prefix, "backbone.");
+  EXPECT_FALSE(backbone.start->whole);
+  write_text(w.dir / "det_coco.pth", "x");
+  StartChoice coco = choose_start_weights(params_for("published_test_family", "auto"));
+  ASSERT_TRUE(coco.start);
+  EXPECT_EQ(coco.start->kind, "coco");
+  EXPECT_TRUE(coco.start->whole);
+  EXPECT_EQ(coco.start->path, join_path(w.dir.path(), "det_coco.pth"));
+  StartChoice imagenet = choose_start_weights(params_for("published_test_family", "imagenet"));
+  ASSERT_TRUE(imagenet.start);
+  EXPECT_EQ(imagenet.start->kind, "imagenet");
+  EXPECT_THROW(choose_start_weights(params_for("yolov5", "coco")), UsageError);
+}
+
+TEST(StartWeights, AFileIsReadAsPyTorchsUnlessItIsAnAutodetWeightFile) {
+  WeightsFolder w;
+  EXPECT_THROW(choose_start_weights(params_for("yolov5", w.dir / "nope.pth")), DataError);
+  write_text(w.dir / "user.pth", "not checked here");
+  StartChoice user = choose_start_weights(params_for("yolov5", w.dir / "user.pth"));
+  ASSERT_TRUE(user.start);
+  EXPECT_EQ(user.start->kind, "file");
+  models::YoloV5 net(models::config_for_size("nano", 1), 1);
+  save_weights(w.dir / "model.pt", *net, {{"architecture", {{"model_name", "yolov5"}}}});
+  TrainingParams p = params_for("yolov5", "none");
+  p.checkpoint_filename = w.dir / "model.pt";
+  StartChoice own = choose_start_weights(p);
+  EXPECT_FALSE(own.start);
+  EXPECT_EQ(own.init_weights, w.dir / "model.pt");
+}
