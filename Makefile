@@ -74,7 +74,7 @@ fuzz:
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
 	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DAUTODET_FUZZ=ON -DAUTODET_TORCH=OFF \
 	  -DAUTODET_TESTS=OFF -DAUTODET_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	cmake --build build-fuzz -j$(JOBS) --target fuzz_jsonl fuzz_coco fuzz_voc fuzz_yolo fuzz_csv
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_jsonl fuzz_coco fuzz_voc fuzz_yolo fuzz_csv fuzz_pth
 	fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:

@@ -7,7 +7,7 @@ SECONDS_EACH=${2:-60}
 cd "$(dirname "$0")/.."
 mkdir -p fuzz/findings
 status=0
-for name in jsonl coco voc yolo csv; do
+for name in ${FUZZ_TARGETS:-jsonl coco voc yolo csv pth}; do
   work=$(mktemp -d)
   cp fuzz/corpus/$name/* "$work/"
   echo "== fuzz_$name for ${SECONDS_EACH}s"
