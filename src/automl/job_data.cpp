@@ -80,7 +80,7 @@ TrainConfig to_train_config(const TrainingParams& p) {
   return c;
 }
 
-std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed) {
+std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed, std::vector<UnusableImage>* rejected) {
   Diagnostics diag;
   ReadOptions opts;
   SplitDataset sd = load_dataset(spec.training_data.path, DataFormat::Auto, opts, diag);
@@ -89,6 +89,7 @@ std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t see
     sd.splits["validation"] = v.merged();
   }
   sd.splits.erase("test");
+  if (rejected) *rejected = unusable_images_in(diag);
   if (!diag.ok() || diag.warnings())
     log::warn("data: {} errors (those images or boxes are skipped) and {} warnings; `autodet data validate {}` lists them",
               diag.errors(), diag.warnings(), spec.training_data.given);

@@ -9,6 +9,7 @@
 
 #include "automl/job_spec.h"
 #include "data/dataset.h"
+#include "data/decode_check.h"
 #include "store/workspace.h"
 #include "train/trainer.h"
 
@@ -23,7 +24,9 @@ TrainConfig to_train_config(const TrainingParams& params);
 // Training and validation images of a job: validation_data, or validation_data_size of the
 // training images split off with `seed` (R1.24). DataError when either is empty. With
 // tile_grid_size the training images' tiles follow them as samples of their own (R8.6).
-std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed);
+// `rejected`, when given, receives the image files the readers left out (missing, unreadable header).
+std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed,
+                                          std::vector<UnusableImage>* rejected = nullptr);
 
 // DataError naming the job file when a data path does not exist.
 void check_data_paths(const JobSpec& spec);

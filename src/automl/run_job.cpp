@@ -8,6 +8,7 @@
 
 #include "automl/automode.h"
 #include "automl/job_data.h"
+#include "automl/job_images.h"
 #include "automl/job_spec.h"
 #include "automl/sweep_runner.h"
 #include "automl/trial_process.h"
@@ -16,6 +17,7 @@
 #include "core/log.h"
 #include "package/model_package.h"
 #include "models/device.h"
+#include "store/job_heartbeat.h"
 #include "store/workspace.h"
 #include "train/progress_hook.h"
 #include "train/store_hook.h"
@@ -49,6 +51,7 @@ RunJobResult train_trial(const JobSpec& spec, const std::pair<Dataset, Dataset>&
   if (limit) cfg.max_minutes = *limit;
   const auto& [train, val] = data;
   const std::string dir = ws.trial_dir(spec.name, trial);
+  store::JobHeartbeat heartbeat(ws, spec.name);
   ProgressHook progress;
   StoreHook store_hook(rs, trial, worker_name());
   std::vector<TrainHook*> hooks{&store_hook};
@@ -154,7 +157,8 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
   check_device(spec);
   if (sweep) return from_sweep(run_sweep_job(spec, text, saved_job(spec, job_yaml, options.overrides), sweep_options(options)));
 
-  const auto data = read_job_data(spec, job_seed(spec.params));
+  std::vector<UnusableImage> rejected;
+  auto data = read_job_data(spec, job_seed(spec.params), &rejected);
   store::Workspace ws(options.workspace);
   auto rs = store::open_run_store(ws, true);
   check_new_job(spec, *rs, ws);
@@ -164,7 +168,9 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
     rs = store::open_run_store(ws, true);
     check_new_job(spec, *rs, ws);
   }
+  const auto unusable = leave_out_unusable_images(data, rejected, spec.training_data.given, unsigned(options.threads));
   record_new_job(*rs, ws, spec, saved_job(spec, job_yaml, options.overrides), text, RunStatus::Queued);
+  rs->set_job_skipped_images(spec.name, unusable_images_json(unusable));
   store::TrialRecord tr;
   tr.parameters = params_to_json(spec.params).dump();
   const std::string trial = rs->create_trial(spec.name, tr);
@@ -176,6 +182,7 @@ RunJobResult resume_job(const std::string& name, const RunJobOptions& options) {
   store::Workspace ws(options.workspace);
   auto rs = store::open_run_store(ws, false);
   store::JobRecord job = rs->get_job(name);
+  store::require_not_running(job, store::Clock::now());
   nlohmann::json saved = nlohmann::json::parse(job.spec);
   if (saved.value("job", nlohmann::json::object()).value("mode", "single") != "single") {
     rs.reset();
@@ -191,8 +198,11 @@ RunJobResult resume_job(const std::string& name, const RunJobOptions& options) {
   JobSpec spec = parse_saved_job(read_file(join_path(ws.job_dir(name), "job.yml")), saved);
   for (const auto& o : options.overrides) apply_override(spec, o);
   check_device(spec);
-  const auto data = read_job_data(spec, job_seed(spec.params));
+  std::vector<UnusableImage> rejected;
+  auto data = read_job_data(spec, job_seed(spec.params), &rejected);
   if (options.before_training) options.before_training();
+  rs->set_job_skipped_images(name, unusable_images_json(
+                                       leave_out_unusable_images(data, rejected, spec.training_data.given, unsigned(options.threads))));
   if (open->status == RunStatus::Running) rs->set_trial_status(open->id, RunStatus::Queued, "resumed");
   if (job.status == RunStatus::Running) rs->set_job_status(name, RunStatus::Queued, "resumed");
   log::info("resuming job {} (trial {})", name, open->id);
@@ -214,7 +224,8 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     const nlohmann::json config = nlohmann::json::parse(trial.config);
     spec.params = trial_params(spec, sweep::TrialConfig{config.value("subspace", std::size_t(0)),
                                                         config.value("values", nlohmann::json::object())});
-    const auto data = read_job_data(spec, job_seed(spec.params));
+    auto data = read_job_data(spec, job_seed(spec.params));
+    leave_out_recorded_images(data, job.skipped_images, spec.training_data.given);
     TrainConfig cfg = to_train_config(spec.params);
     cfg.threads = options.threads;
     if (std::string from = initial_weights(spec, *rs, ws); !from.empty()) cfg.init_weights = from;

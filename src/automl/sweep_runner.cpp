@@ -17,6 +17,7 @@
 
 #include "automl/automode.h"
 #include "automl/job_data.h"
+#include "automl/job_images.h"
 #include "automl/sweep/sweep_budget.h"
 #include "automl/sweep/sweep_settings.h"
 #include "automl/sweep/termination_policy.h"
@@ -26,6 +27,7 @@
 #include "core/log.h"
 #include "package/model_package.h"
 #include "store/timestamp.h"
+#include "store/job_heartbeat.h"
 #include "store/workspace.h"
 
 namespace autodet {
@@ -130,6 +132,7 @@ class Scheduler {
   }
 
   SweepResult run() {
+    store::JobHeartbeat heartbeat(ws_, spec_.name);
     start_ = SteadyClock::now();
     const int threads = threads_per_trial(spec_, o_);
     log::info("job {}: {} with up to {} trials, {} at a time ({} thread{} each){}", spec_.name,
@@ -436,8 +439,13 @@ SweepResult run_sweep_job(const JobSpec& spec, const std::string& text, const nl
   store::Workspace ws(absolute_path(options.workspace));
   auto rs = store::open_run_store(ws, true);
   require_new_job_name(*rs, ws, spec);
+  // Decoded once here, so all trials leave out the same images and none decodes them all again.
+  std::vector<UnusableImage> rejected;
+  auto data = read_job_data(spec, job_seed(spec.params), &rejected);
+  const auto unusable = leave_out_unusable_images(data, rejected, spec.training_data.given, unsigned(options.threads));
   auto source = make_source(spec, options, join_path(ws.job_dir(spec.name), "throughput.log"));
   record_new_job(*rs, ws, spec, saved, text, RunStatus::Running);
+  rs->set_job_skipped_images(spec.name, unusable_images_json(unusable));
   log::info("job {} in {}", spec.name, ws.root());
   return Scheduler(spec, *rs, ws, options, std::move(source)).run();
 }

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/process_owner.h"
 
 extern char** environ;
 
@@ -37,12 +38,6 @@ ExitStatus from_wait_status(int status) {
     e.code = WEXITSTATUS(status);
   }
   return e;
-}
-
-std::string host_name() {
-  char host[256] = {0};
-  ::gethostname(host, sizeof host - 1);
-  return host;
 }
 
 }  // namespace
@@ -136,17 +131,7 @@ std::string worker_name(pid_t pid) { return fmt::format("{}:{}", host_name(), pi
 bool worker_alive(const std::string& worker) {
   const auto colon = worker.rfind(':');
   if (colon == std::string::npos || worker.substr(0, colon) != host_name()) return false;
-  const long pid = std::strtol(worker.c_str() + colon + 1, nullptr, 10);
-  if (pid <= 0) return false;
-  if (::kill(pid_t(pid), 0) != 0 && errno != EPERM) return false;
-  // A zombie (dead, not yet reaped by whoever inherited it) is not alive.
-  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-  if (!f) return true;
-  char buf[512] = {0};
-  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-  std::fclose(f);
-  const char* close = std::strrchr(buf, ')');  // "pid (name) S ..."
-  return !(n > 0 && close && close[1] == ' ' && (close[2] == 'Z' || close[2] == 'X'));
+  return process_alive(std::strtol(worker.c_str() + colon + 1, nullptr, 10));
 }
 
 }  // namespace autodet

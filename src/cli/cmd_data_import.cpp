@@ -82,6 +82,9 @@ void run(const Args& a) {
   log::out() << fmt::format("classes: {}\n", fmt::join(sd.classes(), ", "));
   log::info("{} errors (those images or boxes skipped), {} warnings; full report in {}", diag.errors(), diag.warnings(),
             join_path(a.out, "import_report.json"));
+  log::info("only image headers were read, no pixel data was decoded: `autodet data validate {}` decodes every image "
+            "and lists any that cannot be used (training leaves those out)",
+            a.out);
 }
 
 CommandRegistrar reg(10, [](CLI::App& root) {

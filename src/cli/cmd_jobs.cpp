@@ -95,6 +95,12 @@ std::set<std::string> varying_parameters(const json& trials) {
   return keys;
 }
 
+// The resume command names the workspace when it is not the default one.
+void add_workspace_to_resume(json& j, const Args& a) {
+  if (j.contains("resume_command") && a.workspace != store::kDefaultWorkspace)
+    j["resume_command"] = j["resume_command"].get<std::string>() + " --workspace " + a.workspace;
+}
+
 void list_jobs(const Args& a) {
   store::Workspace ws(a.workspace);
   std::vector<store::JobRecord> jobs;
@@ -106,7 +112,10 @@ void list_jobs(const Args& a) {
   Clock::time_point now = Clock::now();
   if (a.json) {
     json out = json::array();
-    for (const auto& job : jobs) out.push_back(store::job_summary_json(*st, job, now));
+    for (const auto& job : jobs) {
+      out.push_back(store::job_summary_json(*st, job, now));
+      add_workspace_to_resume(out.back(), a);
+    }
     log::out() << out.dump(2) << "\n";
     return;
   }
@@ -115,13 +124,17 @@ void list_jobs(const Args& a) {
     return;
   }
   std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> resumable;
   for (const auto& job : jobs) {
     json j = store::job_summary_json(*st, job, now);
+    add_workspace_to_resume(j, a);
+    if (j.contains("resume_command")) resumable.push_back(j["resume_command"]);
     rows.push_back({job.name, j["status"], std::to_string(j["trial_count"].get<std::size_t>()),
                     metric_text(j["best_metric"]), when(job.times.created), duration_text(j["duration_seconds"])});
   }
   print_table({"NAME", "STATUS", "TRIALS", "BEST mAP", "CREATED (UTC)", "DURATION"}, rows,
               {false, false, true, true, false, true});
+  for (const auto& command : resumable) log::out() << "interrupted; continue with: " << command << "\n";
 }
 
 // Per-epoch metrics of one trial, the primary metric first.
@@ -167,6 +180,7 @@ void show_job(const Args& a) {
     throw Error("job '" + a.job + "' not found in " + ws.root() + " (`autodet jobs list --workspace " + ws.root() +
                 "` shows the jobs there)");
   json j = store::job_detail_json(*st, *job, Clock::now());
+  add_workspace_to_resume(j, a);
   if (a.json) {
     log::out() << j.dump(2) << "\n";
     return;
@@ -175,7 +189,11 @@ void show_job(const Args& a) {
     if (!value.empty()) log::out() << fmt::format("{:<12} {}\n", key, value);
   };
   field("job", job->name);
-  field("status", to_string(job->status));
+  field("status", j["status"].get<std::string>());
+  if (j.contains("resume_command")) {
+    field("why", j["interrupted_because"].get<std::string>() + " (recorded as " + to_string(job->status) + ")");
+    field("resume", j["resume_command"].get<std::string>());
+  }
   field("message", job->message);
   field("experiment", job->experiment_name);
   field("display name", job->display_name);
@@ -186,6 +204,12 @@ void show_job(const Args& a) {
   if (!job->times.ended.empty()) field("ended", when(job->times.ended) + " UTC");
   field("duration", duration_text(j["duration_seconds"]));
   field("folder", ws.job_dir(job->name));
+  if (!j["skipped_images"].empty()) {
+    field("skipped", fmt::format("{} image{} that cannot be decoded:", j["skipped_images"].size(),
+                                 j["skipped_images"].size() == 1 ? "" : "s"));
+    for (const json& s : j["skipped_images"])
+      log::out() << "  " << s.value("path", "") << ": " << s.value("reason", "") << "\n";
+  }
   if (j["best_trial"].is_null())
     field("best trial", "none yet");
   else

@@ -26,6 +26,11 @@ void Diagnostics::error(const std::string& code, const Location& where, const st
   add(Diagnostic{Severity::Error, code, where, message});
 }
 
+void Diagnostics::image_error(const std::string& code, const Location& where, const std::string& image,
+                              const std::string& lead, const std::string& reason) {
+  add(Diagnostic{Severity::Error, code, where, lead + " '" + image + "': " + reason, image, reason});
+}
+
 void Diagnostics::merge(const Diagnostics& other) {
   for (const auto& d : other.items_) add(d);
 }
@@ -46,6 +51,7 @@ nlohmann::json Diagnostics::to_json() const {
     if (d.where.line > 0) j["line"] = d.where.line;
     if (!d.where.element.empty()) j["element"] = d.where.element;
     if (!d.where.field.empty()) j["field"] = d.where.field;
+    if (!d.image.empty()) j["image"] = d.image;
     arr.push_back(std::move(j));
   }
   return arr;

@@ -18,6 +18,8 @@ struct Diagnostic {
   std::string code;  // stable machine-readable kind, e.g. "box_out_of_range"
   Location where;
   std::string message;
+  std::string image;   // the image file an "unusable image" error is about ("" otherwise)
+  std::string reason;  // with image: why it is unusable, without the path
 
   std::string str() const;  // "error: file:line: element: field: message [code]"
 };
@@ -26,6 +28,9 @@ class Diagnostics {
  public:
   void warn(const std::string& code, const Location& where, const std::string& message);
   void error(const std::string& code, const Location& where, const std::string& message);
+  // An error that makes an image file unusable: message "<lead> '<image>': <reason>".
+  void image_error(const std::string& code, const Location& where, const std::string& image, const std::string& lead,
+                   const std::string& reason);
   void add(Diagnostic d);
   void merge(const Diagnostics& other);
 

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/image_io.h"
+#include "data/decode_check.h"
 
 namespace autodet {
 
@@ -19,22 +20,28 @@ bool settle_image(ImageRecord& rec, int declared_w, int declared_h, const ReadOp
   Location w = where;
   w.field = "image";
   if (!fs_exists(rec.path)) {
-    diag.error("missing_image", w, "image file '" + rec.path + "' does not exist");
+    diag.image_error("missing_image", w, rec.path, "image file", "does not exist");
     return false;
   }
   ImageInfo info;
   try {
     info = probe_image(rec.path);
-    if (std::int64_t(info.width) * info.height > opts.max_image_pixels) {
-      diag.error("image_too_large", w,
-                 fmt::format("image '{}' is {}x{} pixels, over the limit of {} (raise --max-image-pixels if real)",
-                             rec.path, info.width, info.height, opts.max_image_pixels));
+  } catch (const Error& e) {
+    diag.image_error("corrupt_image", w, rec.path, "unreadable image", without_path(e.what(), rec.path));
+    return false;
+  }
+  if (std::int64_t(info.width) * info.height > opts.max_image_pixels) {
+    diag.image_error("image_too_large", w, rec.path, "image",
+                     fmt::format("{}x{} pixels, over the limit of {} (raise --max-image-pixels if real)", info.width,
+                                 info.height, opts.max_image_pixels));
+    return false;
+  }
+  if (opts.image_check == ImageCheck::Decode) {
+    const std::string problem = image_decode_problem(rec.path, opts.max_image_pixels);
+    if (!problem.empty()) {
+      diag.image_error("corrupt_image", w, rec.path, "unreadable image", problem);
       return false;
     }
-    if (opts.image_check == ImageCheck::Decode) decode_image(rec.path, opts.max_image_pixels);
-  } catch (const Error& e) {
-    diag.error("corrupt_image", w, std::string("unreadable image: ") + e.what());
-    return false;
   }
   if (declared_w > 0 && declared_h > 0 && (declared_w != info.width || declared_h != info.height)) {
     Location d = where;

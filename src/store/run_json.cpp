@@ -1,5 +1,6 @@
 #include "store/run_json.h"
 
+#include "store/job_liveness.h"
 #include "store/timestamp.h"
 
 namespace autodet::store {
@@ -17,8 +18,15 @@ json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s);
 
 void add_job_fields(json& j, const JobRecord& job, Clock::time_point now) {
   j["name"] = job.name;
-  j["status"] = to_string(job.status);
+  j["status"] = shown_status(job, now);
+  j["recorded_status"] = to_string(job.status);
   j["message"] = job.message;
+  if (auto why = job_interruption(job, now)) {
+    j["interrupted_because"] = *why;
+    j["resume_command"] = resume_command(job.name);
+  }
+  j["owner"] = or_null(job.owner);
+  j["heartbeat"] = or_null(job.heartbeat);
   j["experiment_name"] = job.experiment_name;
   j["display_name"] = job.display_name;
   j["description"] = job.description;
@@ -28,6 +36,7 @@ void add_job_fields(json& j, const JobRecord& job, Clock::time_point now) {
   j["ended"] = or_null(job.times.ended);
   j["updated"] = job.times.updated;
   j["duration_seconds"] = duration_json(job.times, now);
+  j["skipped_images"] = parse_stored(job.skipped_images);
 }
 
 }  // namespace

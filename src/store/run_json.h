@@ -15,6 +15,9 @@ nlohmann::json duration_json(const Timings& t, Clock::time_point now);
 // null), artifacts (kind -> path), created/started/ended/updated, duration_seconds.
 nlohmann::json trial_json(RunStore& store, const TrialRecord& trial, Clock::time_point now);
 
+// The fields every job has: name, status ("interrupted" when job_interruption says so, else the
+// recorded one), recorded_status, message, interrupted_because and resume_command (only when
+// interrupted), owner, heartbeat, skipped_images ([{path, reason}]), names, times, duration.
 // A job for `jobs list`: its fields, trial_count, best_trial and best_metric (null when none).
 nlohmann::json job_summary_json(RunStore& store, const JobRecord& job, Clock::time_point now);
 

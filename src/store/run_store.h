@@ -37,6 +37,10 @@ struct JobRecord {
   RunStatus status = RunStatus::Queued;
   std::string message;          // why it failed / was canceled; free text
   Timings times;                // set by the store
+  // Image files left out because they cannot be decoded: a JSON array of {"path", "reason"} as text.
+  std::string skipped_images = "[]";
+  std::string owner;            // the process running it ("host:pid:start", process_owner.h); "" when none
+  std::string heartbeat;        // ISO 8601 UTC of the owner's last heartbeat; "" when none
 };
 
 // One trial (Azure: a child run): a configuration of hyperparameters trained once.
@@ -94,6 +98,10 @@ class RunStore {
   virtual void set_job_status(const std::string& job, RunStatus status, const std::string& message = "") = 0;
   // Sets one tag of the job (e.g. automl_best_child_run_id, R6.11), keeping the others.
   virtual void set_job_tag(const std::string& job, const std::string& key, const std::string& value) = 0;
+  // Records the job's unusable image files (a JSON array as text; UsageError otherwise).
+  virtual void set_job_skipped_images(const std::string& job, const std::string& json_array) = 0;
+  // "Still alive": the job's owner (a process, "" = nobody runs it any more) and now as its heartbeat.
+  virtual void job_heartbeat(const std::string& job, const std::string& owner) = 0;
 
   // Adds a trial to job (queued unless trial.status says otherwise) and returns its id
   // "<job>_<n>", n counting from 0. trial.id, trial.job and trial.index are ignored.

@@ -63,6 +63,12 @@ const std::vector<Migration>& migrations() {
        }},
       // How a scheduler proposed each trial (sweeps, AutoMode): enough to rebuild its sampler's history.
       {2, {"ALTER TABLE trial ADD COLUMN config TEXT NOT NULL DEFAULT '{}'"}},
+      // Images a job left out because they cannot be decoded; which process runs the job
+      // ("host:pid:start") and its last sign of life, so a killed job can be told from a running one.
+      {3,
+       {"ALTER TABLE job ADD COLUMN skipped_images TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE job ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE job ADD COLUMN heartbeat_at TEXT"}},
   };
   return m;
 }

@@ -16,7 +16,7 @@ namespace {
 
 const char* const kJobColumns =
     "name, experiment_name, display_name, description, task, spec, tags, status, message, "
-    "created_at, started_at, ended_at, updated_at";
+    "created_at, started_at, ended_at, updated_at, skipped_images, owner, heartbeat_at";
 const char* const kTrialColumns =
     "id, job, idx, parameters, status, message, worker, created_at, started_at, ended_at, heartbeat_at, config";
 
@@ -38,6 +38,9 @@ JobRecord read_job(const Query& q, const std::string& db_path) {
   j.status = status_column(q, 7, db_path);
   j.message = q.text(8);
   j.times = {q.text(9), q.text(10), q.text(11), q.text(12)};
+  j.skipped_images = q.text(13);
+  j.owner = q.text(14);
+  j.heartbeat = q.text(15);
   return j;
 }
 
@@ -60,6 +63,13 @@ void require_json_object(const std::string& text, const std::string& element, co
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object())
     throw UsageError(Location{"", 0, element, field}, "must be a JSON object, got '" + text.substr(0, 60) + "'");
+}
+
+// UsageError unless text is a JSON array.
+void require_json_array(const std::string& text, const std::string& element, const std::string& field) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_array())
+    throw UsageError(Location{"", 0, element, field}, "must be a JSON array, got '" + text.substr(0, 60) + "'");
 }
 
 std::string transition_rule(RunStatus from) {
@@ -216,6 +226,23 @@ void SqliteStore::set_job_tag(const std::string& job, const std::string& key, co
   Query u(*impl_->db, "UPDATE job SET tags = ?1, updated_at = ?2 WHERE name = ?3", operation);
   u.bind(1, tags.dump()).bind(2, impl_->now()).bind(3, job).run();
   txn.commit();
+}
+
+void SqliteStore::set_job_skipped_images(const std::string& job, const std::string& json_array) {
+  require_json_array(json_array, "job '" + job + "'", "skipped_images");
+  std::lock_guard lock(impl_->mutex);
+  const std::string operation = "record the skipped images of job '" + job + "'";
+  Query u(*impl_->db, "UPDATE job SET skipped_images = ?1, updated_at = ?2 WHERE name = ?3", operation);
+  u.bind(1, json_array).bind(2, impl_->now()).bind(3, job).run();
+  if (impl_->db->changes() == 0) throw NotFoundError(impl_->where(), "cannot " + operation + ": job not found");
+}
+
+void SqliteStore::job_heartbeat(const std::string& job, const std::string& owner) {
+  std::lock_guard lock(impl_->mutex);
+  const std::string operation = "record a heartbeat of job '" + job + "'";
+  Query u(*impl_->db, "UPDATE job SET owner = ?1, heartbeat_at = ?2 WHERE name = ?3", operation);
+  u.bind(1, owner).bind(2, impl_->now()).bind(3, job).run();
+  if (impl_->db->changes() == 0) throw NotFoundError(impl_->where(), "cannot " + operation + ": job not found");
 }
 
 std::string SqliteStore::create_trial(const std::string& job, const TrialRecord& trial) {

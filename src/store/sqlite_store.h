@@ -38,6 +38,8 @@ class SqliteStore : public RunStore {
   std::vector<JobRecord> list_jobs() override;
   void set_job_status(const std::string& job, RunStatus status, const std::string& message = "") override;
   void set_job_tag(const std::string& job, const std::string& key, const std::string& value) override;
+  void set_job_skipped_images(const std::string& job, const std::string& json_array) override;
+  void job_heartbeat(const std::string& job, const std::string& owner) override;
   std::string create_trial(const std::string& job, const TrialRecord& trial) override;
   std::optional<TrialRecord> find_trial(const std::string& trial) override;
   std::vector<TrialRecord> list_trials(const std::string& job) override;

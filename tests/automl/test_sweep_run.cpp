@@ -202,6 +202,8 @@ TEST(SweepRun, KillNineThenResumeKeepsFinishedTrials) {
   ::waitpid(pid, &status, 0);
   const json before = show(t, "resumable");
   ASSERT_EQ(before["trials"][1]["status"], "running");  // nobody said otherwise
+  EXPECT_EQ(before["status"], "interrupted");           // but its scheduler is gone
+  EXPECT_EQ(before["resume_command"], "autodet train --resume resumable");
   ASSERT_LT(evaluations(before["trials"][1]), 4u) << "the trial ended before the kill";
 
   std::string out;

@@ -590,14 +590,18 @@ TEST(StoreSqlite, TrialConfigAndJobTags) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "ALTER TABLE trial DROP COLUMN config; DELETE FROM schema_version WHERE version = 2",
+                           "ALTER TABLE trial DROP COLUMN config; ALTER TABLE job DROP COLUMN skipped_images; "
+                           "ALTER TABLE job DROP COLUMN owner; ALTER TABLE job DROP COLUMN heartbeat_at; "
+                           "DELETE FROM schema_version WHERE version >= 2",
                            nullptr, nullptr, nullptr),
               SQLITE_OK)
         << sqlite3_errmsg(db);
     sqlite3_close(db);
   }
   SqliteStore st(path);  // upgraded in place
-  EXPECT_EQ(st.schema_version(), 2);
+  EXPECT_EQ(st.schema_version(), SqliteStore::latest_schema_version());
+  EXPECT_EQ(st.get_job("old").skipped_images, "[]");
+  EXPECT_EQ(st.get_job("old").owner, "");
   EXPECT_EQ(st.get_trial("old_0").config, "{}");
   TrialRecord tr = trial_with("{\"learning_rate\": 0.003}");
   tr.config = R"({"subspace": 1, "values": {"learning_rate": 0.003}, "source": "random"})";
@@ -614,4 +618,27 @@ TEST(StoreSqlite, TrialConfigAndJobTags) {
   const auto tags = nlohmann::json::parse(st.get_job("tagged").tags);
   EXPECT_EQ(tags, (nlohmann::json{{"team", "vision"}, {"automl_best_child_run_id", "tagged_4"}}));
   EXPECT_THROW(st.set_job_tag("nobody", "k", "v"), NotFoundError);
+}
+
+// Migration 3: a job's unusable images, and the process that runs it with its heartbeat.
+TEST(StoreSqlite, JobSkippedImagesOwnerAndHeartbeat) {
+  TempDir t;
+  FakeClock clock;
+  SqliteStore st(t / "autodet.db", clock.options());
+  st.create_job(job_named("j"));
+  EXPECT_EQ(st.get_job("j").skipped_images, "[]");
+  st.set_job_skipped_images("j", R"([{"path": "/d/a.jpg", "reason": "truncated JPEG"}])");
+  EXPECT_EQ(nlohmann::json::parse(st.get_job("j").skipped_images)[0]["path"], "/d/a.jpg");
+  EXPECT_THROW(st.set_job_skipped_images("j", "{}"), UsageError);
+  EXPECT_THROW(st.set_job_skipped_images("nobody", "[]"), NotFoundError);
+
+  EXPECT_EQ(st.get_job("j").heartbeat, "");
+  st.job_heartbeat("j", "host:12:34");
+  EXPECT_EQ(st.get_job("j").owner, "host:12:34");
+  EXPECT_EQ(st.get_job("j").heartbeat, "2024-05-01T10:40:00.000Z");
+  clock.now += std::chrono::seconds(5);
+  st.job_heartbeat("j", "");
+  EXPECT_EQ(st.get_job("j").owner, "");
+  EXPECT_EQ(st.get_job("j").heartbeat, "2024-05-01T10:40:05.000Z");
+  EXPECT_THROW(st.job_heartbeat("nobody", "x"), NotFoundError);
 }

@@ -1,5 +1,5 @@
 // `autodet train` as a user runs it: bad jobs fail at once with one clear line; a job killed
-// with SIGKILL mid-epoch resumes and keeps every finished epoch.
+// with SIGKILL mid-epoch is shown as interrupted, resumes and keeps every finished epoch.
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -124,11 +124,24 @@ TEST(CliTrain, KillNineThenResumeKeepsFinishedEpochs) {
   ASSERT_EQ(run_autodet("-q jobs show killme --json --workspace " + (t / "ws"), &out), 0) << out;
   auto before = nlohmann::json::parse(out);
   EXPECT_EQ(before["trials"][0]["status"], "running");  // the process died without a word
+  // ... but its job is shown as interrupted, since its process is gone, with the way on.
+  EXPECT_EQ(before["status"], "interrupted");
+  EXPECT_EQ(before["recorded_status"], "running");
+  EXPECT_EQ(before["resume_command"], "autodet train --resume killme --workspace " + (t / "ws"));
+  ASSERT_EQ(run_autodet("-q jobs list --workspace " + (t / "ws"), &out), 0) << out;
+  EXPECT_NE(out.find("interrupted"), std::string::npos) << out;
+  EXPECT_NE(out.find("continue with: autodet train --resume killme --workspace " + (t / "ws")), std::string::npos) << out;
+  ASSERT_EQ(run_autodet("-q jobs show killme --workspace " + (t / "ws"), &out), 0) << out;
+  EXPECT_NE(out.find("interrupted"), std::string::npos) << out;
+  EXPECT_NE(out.find("has ended"), std::string::npos) << out;
+  EXPECT_NE(out.find("autodet train --resume killme"), std::string::npos) << out;
 
   ASSERT_EQ(run_autodet("-q train --resume killme --workspace " + (t / "ws"), &out), 0) << out;
   ASSERT_EQ(run_autodet("-q jobs show killme --json --workspace " + (t / "ws"), &out), 0) << out;
   auto after = nlohmann::json::parse(out);
   EXPECT_EQ(after["status"], "completed");
+  EXPECT_FALSE(after.contains("resume_command"));
+  EXPECT_TRUE(after["owner"].is_null()) << "the finished process still owns the job";
   EXPECT_EQ(after["trials"][0]["status"], "completed");
   // Every epoch has its training loss: those before the kill were kept, the rest were added.
   auto losses = after["trials"][0]["metrics"]["log_loss_train"];

@@ -127,7 +127,7 @@ struct DetectionLoader::Impl {
         if (pos < slot.error_position) slot.error = error, slot.error_position = pos;
         failed_batch = std::min(failed_batch, b);
       } else {
-        slot.batch.indices[pos] = index;
+        slot.batch.indices[pos] = sample.index;
         slot.batch.letterbox[pos] = sample.letterbox;
         slot.boxes[pos] = std::move(sample.boxes);
         ++slot.filled;

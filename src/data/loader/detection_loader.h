@@ -27,8 +27,9 @@ class DetectionLoader {
 
   // Begins (or restarts) epoch `epoch`: abandons what is left of the current one.
   void start_epoch(int epoch);
-  // Blocks until the next batch is ready; nullopt at the end of the epoch. Rethrows the error of a
-  // failed image (e.g. DataError naming a corrupt file); after that the epoch is over.
+  // Blocks until the next batch is ready; nullopt at the end of the epoch. An image that no longer
+  // decodes is replaced (ImageSource::load; Batch::indices says by which); an error nothing can
+  // cure (no image decodes) is rethrown, and after that the epoch is over.
   std::optional<Batch> next();
 
   std::size_t batches_per_epoch() const;

@@ -7,6 +7,8 @@
 
 #include "core/error.h"
 #include "core/image_io.h"
+#include "core/log.h"
+#include "data/decode_check.h"
 #include "data/augment/letterbox.h"
 
 namespace autodet {
@@ -54,9 +56,39 @@ std::shared_ptr<const CachedImage> ImageSource::decoded(std::size_t index) const
   return entry;
 }
 
+bool ImageSource::known_broken(std::size_t index) const {
+  std::lock_guard<std::mutex> lock(broken_mutex_);
+  return broken_.count(index) > 0;
+}
+
+std::shared_ptr<const CachedImage> ImageSource::decoded_or_next(std::size_t index, std::size_t& used) const {
+  std::string last;  // the last problem met, for the error when no image is left
+  for (std::size_t step = 0; step < items_.size(); ++step) {
+    const std::size_t k = (index + step) % items_.size();
+    if (known_broken(k)) continue;
+    std::string problem;
+    try {
+      auto d = decoded(k);
+      used = k;
+      return d;
+    } catch (const Error& e) {
+      problem = without_path(e.what(), items_[k].path);
+    } catch (const cv::Exception& e) {
+      problem = e.what();
+    }
+    last = items_[k].path + ": " + problem;
+    std::lock_guard<std::mutex> lock(broken_mutex_);
+    if (broken_.insert(k).second)
+      log::warn("loader: skipping image {} from now on, it cannot be decoded any more ({}); the next image in the "
+                "dataset takes its place", items_[k].path, problem);
+  }
+  throw DataError(Location{items_[index].path, 0, "", ""}, "no image of the dataset can be decoded any more" +
+                                                               (last.empty() ? "" : " (" + last + ")"));
+}
+
 LoadedImage ImageSource::load(std::size_t index, int long_side) const {
-  const std::shared_ptr<const CachedImage> d = decoded(index);
   LoadedImage out;
+  const std::shared_ptr<const CachedImage> d = decoded_or_next(index, out.index);
   out.orig_width = d->orig_width;
   out.orig_height = d->orig_height;
   const cv::Size to = long_side_size(d->orig_width, d->orig_height, long_side);
@@ -71,7 +103,7 @@ LoadedImage ImageSource::load(std::size_t index, int long_side) const {
     out.image = resized;
   }
   const double sx = double(to.width) / d->orig_width, sy = double(to.height) / d->orig_height;
-  out.boxes = items_[index].boxes;
+  out.boxes = items_[out.index].boxes;
   for (LabeledBox& b : out.boxes) b.x0 *= sx, b.x1 *= sx, b.y0 *= sy, b.y1 *= sy;
   return out;
 }

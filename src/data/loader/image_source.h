@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -18,6 +20,7 @@ namespace autodet {
 // An image ready for augmenting: BGR resized so its long side is the requested length; boxes in
 // its pixels. `image` is the caller's own (never shared with the cache).
 struct LoadedImage {
+  std::size_t index = 0;  // the dataset image it is: the one asked for, or the one in its place
   cv::Mat image;
   LabeledBoxes boxes;
   int orig_width = 0, orig_height = 0;
@@ -34,7 +37,9 @@ class ImageSource {
 
   std::size_t size() const { return items_.size(); }
   const std::string& path(std::size_t index) const { return items_[index].path; }
-  // Decodes (DataError naming the file when corrupt), resizes, scales the boxes.
+  // Decodes, resizes, scales the boxes. An image whose file cannot be decoded (changed since the
+  // job checked it) is replaced by the next one in dataset order that can: the same one whatever
+  // the thread or the timing, with one warning per broken file. DataError when none can.
   LoadedImage load(std::size_t index, int long_side) const;
   ImageCacheStats cache_stats() const { return cache_ ? cache_->stats() : ImageCacheStats{}; }
 
@@ -45,12 +50,17 @@ class ImageSource {
     std::optional<ImageRecord::Crop> crop;
   };
   std::shared_ptr<const CachedImage> decoded(std::size_t index) const;
+  // decoded(index), or of the first image after it that decodes; sets `used` to which.
+  std::shared_ptr<const CachedImage> decoded_or_next(std::size_t index, std::size_t& used) const;
+  bool known_broken(std::size_t index) const;
 
   std::vector<Item> items_;
   std::int64_t max_image_pixels_;
   int cache_long_side_;
   bool area_when_shrinking_;
   std::unique_ptr<ImageCache> cache_;
+  mutable std::mutex broken_mutex_;
+  mutable std::unordered_set<std::size_t> broken_;  // images found undecodable while loading
 };
 
 }  // namespace autodet

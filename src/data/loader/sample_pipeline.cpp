@@ -19,6 +19,7 @@ constexpr double kFlipProbability = 0.5;  // YOLOv5 fliplr
 // Letterbox a loaded image (long side already `size`) onto size x size; boxes follow.
 Sample letterboxed(LoadedImage loaded, int size) {
   Sample s;
+  s.index = loaded.index;
   int px = 0, py = 0;
   s.image = pad_to_square(loaded.image, size, &px, &py);
   s.letterbox.orig_width = loaded.orig_width;
@@ -73,6 +74,7 @@ Sample mosaic_sample(const ImageSource& source, std::size_t index, int size, con
   for (int i = 0; i < 4; ++i) {
     LoadedImage loaded = source.load(picks[i], size);
     if (picks[i] == index) {
+      s.index = loaded.index;
       // The letterbox info of a training sample describes its own image's resize only.
       s.letterbox.orig_width = loaded.orig_width;
       s.letterbox.orig_height = loaded.orig_height;

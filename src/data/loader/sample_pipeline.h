@@ -16,6 +16,7 @@ namespace autodet {
 
 // One finished image: BGR size x size, boxes in its pixels (clipped, non-empty).
 struct Sample {
+  std::size_t index = 0;  // the dataset image it shows (another when the one asked for broke, ImageSource::load)
   cv::Mat image;
   LabeledBoxes boxes;
   LetterboxInfo letterbox;
