@@ -426,9 +426,9 @@ TEST(JobSpecOverride, SetsParametersWithTheSameChecks) {
   apply_override(spec, "image_size=100");
   EXPECT_EQ(spec.params.image_size, 128);
   EXPECT_TRUE(any_warning(spec, "--set: image_size: image_size 100 is not a multiple of 32"));
-  EXPECT_TRUE(any_warning(spec, "--set: image_size: applies to yolov5 only"));  // model is fasterrcnn
+  EXPECT_TRUE(any_warning(spec, "--set: image_size: applies to yolov5 and fastestdet only"));  // model is fasterrcnn
   apply_override(spec, "model_name=yolov5");  // the check's warning goes; the rounding note stays
-  EXPECT_FALSE(any_warning(spec, "applies to yolov5 only"));
+  EXPECT_FALSE(any_warning(spec, "applies to yolov5 and fastestdet only"));
   EXPECT_TRUE(any_warning(spec, "image_size 100 is not a multiple of 32"));
 
   auto err = [&](const std::string& kv) {
