@@ -83,6 +83,7 @@ TrainConfig to_train_config(const TrainingParams& p) {
 std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed, std::vector<UnusableImage>* rejected) {
   Diagnostics diag;
   ReadOptions opts;
+  opts.image_roots = spec.image_roots;
   SplitDataset sd = load_dataset(spec.training_data.path, DataFormat::Auto, opts, diag);
   if (spec.validation_data) {
     SplitDataset v = load_dataset(spec.validation_data->path, DataFormat::Auto, opts, diag);
@@ -120,11 +121,14 @@ void check_data_paths(const JobSpec& spec) {
 
 nlohmann::json saved_job(const JobSpec& spec, const std::string& job_yaml, const std::vector<std::string>& overrides) {
   return {{"source_file", job_yaml}, {"base_dir", spec.base_dir}, {"overrides", overrides},
-          {"name", spec.name}, {"job", job_to_json(spec)}};
+          {"name", spec.name}, {"image_roots", spec.image_roots}, {"job", job_to_json(spec)}};
 }
 
 JobSpec parse_saved_job(const std::string& text, const nlohmann::json& saved) {
-  JobSpec spec = parse_job_yaml_text(text, saved.at("source_file").get<std::string>(), saved.at("base_dir").get<std::string>());
+  JobParseOptions o;
+  o.compute = "local";  // the job was accepted to run here; its compute was checked (and warned about) then
+  JobSpec spec = parse_job_yaml_text(text, saved.at("source_file").get<std::string>(), saved.at("base_dir").get<std::string>(), o);
+  spec.image_roots = saved.value("image_roots", spec.image_roots);
   for (const auto& o : saved.at("overrides")) apply_override(spec, o.get<std::string>());
   apply_override(spec, "name=" + saved.at("name").get<std::string>());
   return spec;

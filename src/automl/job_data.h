@@ -32,7 +32,7 @@ std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t see
 void check_data_paths(const JobSpec& spec);
 
 // What the run store keeps of a job (JobRecord::spec): the file, its folder, the --set overrides,
-// the final name and the resolved spec as JSON.
+// the final name, the --image-root remaps and the resolved spec as JSON.
 nlohmann::json saved_job(const JobSpec& spec, const std::string& job_yaml, const std::vector<std::string>& overrides);
 // The job again from the copy of its file (WORKSPACE/jobs/JOB/job.yml) and saved_job().
 JobSpec parse_saved_job(const std::string& yaml_text, const nlohmann::json& saved);

@@ -71,6 +71,25 @@ void check_top_keys(const std::string& file, const YAML::Node& root) {
   }
 }
 
+bool starts_with_word(const std::string& s, const std::string& prefix) {
+  return lower_word(s.substr(0, prefix.size())) == prefix;
+}
+
+// compute: local runs here; azureml:<cluster> runs here too, with a warning, so Azure's samples
+// run unchanged; slurm[:<partition>] is a target of its own, not available yet.
+void read_compute(JobSpec& spec, const std::string& c, const Location& where) {
+  spec.compute = "local";
+  if (c.empty() || lower_word(c) == "local") return;
+  if (starts_with_word(c, "azureml:") && c.size() > 8) {
+    warn_at(spec, where, "'" + c + "' ignored: autodet runs the job on this machine");
+    return;
+  }
+  if (lower_word(c) == "slurm" || (starts_with_word(c, "slurm:") && c.size() > 6))
+    throw NotSupportedError(where, "'" + c + "': Slurm compute is not available yet; use local (or leave compute out)");
+  throw UsageError(where, "'" + c + "' is not allowed for compute; expected local, azureml:<cluster> (runs on this "
+                          "machine) or slurm[:<partition>] (not available yet)");
+}
+
 void read_header(JobSpec& spec, const YAML::Node& root, const JobParseOptions& options) {
   const std::string& file = spec.source_file;
   const YAML::Node type = root["type"];
@@ -90,14 +109,8 @@ void read_header(JobSpec& spec, const YAML::Node& root, const JobParseOptions& o
   if (snake != "image_object_detection")
     throw UsageError(at(file, task, "task"), "'" + k + "' is not allowed for task; expected image_object_detection");
 
-  if (const YAML::Node n = root["compute"]) {
-    const std::string c = scalar(file, n, "compute");
-    if (!c.empty() && lower_word(c) != "local" && options.cloud_compute_as_local)
-      warn_at(spec, at(file, n, "compute"), "'" + c + "' ignored: autodet runs the job on this machine");
-    else if (!c.empty() && lower_word(c) != "local")
-      throw NotSupportedError(at(file, n, "compute"), "'" + c + "': cloud compute targets are not supported; "
-                                                        "remove compute or set it to local");
-  }
+  if (options.compute) read_compute(spec, *options.compute, Location{"--compute", 0, "", "compute"});
+  else if (const YAML::Node n = root["compute"]) read_compute(spec, scalar(file, n, "compute"), at(file, n, "compute"));
   for (const char* key : {"display_name", "description", "experiment_name"}) {
     if (!root[key]) continue;
     const std::string v = scalar(file, root[key], key);

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -52,10 +53,13 @@ struct JobSpec {
   std::string experiment_name;  // default: the job file's folder name
   std::string description;
   std::map<std::string, std::string> tags;
-  std::string compute = "local";
+  std::string compute = "local";  // where the job runs: always "local" today (see JobParseOptions::compute)
   std::string log_verbosity = "info";  // not_set | debug | info | warning | error | critical
   std::string primary_metric = "mean_average_precision";
   std::string target_column_name = "label";
+  // --image-root remaps (prefix, folder) for the data's image URLs; not part of the file, kept
+  // with the saved job so trial processes read the same images.
+  std::vector<std::pair<std::string, std::string>> image_roots;
   DataInput training_data;
   std::optional<DataInput> validation_data;
   double validation_data_size = 0.2;  // used only without validation_data
@@ -79,9 +83,10 @@ struct JobSpec {
 struct JobParseOptions {
   std::optional<std::chrono::system_clock::time_point> now;  // default: the system clock
   std::optional<std::uint64_t> name_seed;                     // default: std::random_device
-  // false (default): `compute: azureml:<cluster>` is an error. true: it is read as local, with a
-  // warning, so Azure's samples run unchanged.
-  bool cloud_compute_as_local = false;
+  // `--compute`: replaces the file's compute. Either way `local` (the default) and
+  // `azureml:<cluster>` (with a warning, so Azure's samples run unchanged) run on this machine;
+  // `slurm` and `slurm:<partition>` are recognised and refused as not available yet.
+  std::optional<std::string> compute;
 };
 
 // Parses a job file; relative data paths are resolved against the file's folder.

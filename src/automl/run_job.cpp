@@ -141,7 +141,10 @@ void check_new_job(const JobSpec& spec, store::RunStore& rs, const store::Worksp
 
 RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& options) {
   const std::string text = read_file(job_yaml);
-  JobSpec spec = parse_job_yaml_text(text, job_yaml, absolute_path(parent_dir(job_yaml)));
+  JobParseOptions parse;
+  parse.compute = options.compute;
+  JobSpec spec = parse_job_yaml_text(text, job_yaml, absolute_path(parent_dir(job_yaml)), parse);
+  spec.image_roots = options.image_roots;
   for (const auto& o : options.overrides) apply_override(spec, o);
   const bool sweep = spec.mode() != JobMode::Single;
   if ((sweep || options.dry_run) && options.before_sweep) options.before_sweep();
@@ -196,6 +199,7 @@ RunJobResult resume_job(const std::string& name, const RunJobOptions& options) {
   if (!open)
     throw UsageError("job '" + name + "' has no unfinished trial to resume (status " + store::to_string(job.status) + ")");
   JobSpec spec = parse_saved_job(read_file(join_path(ws.job_dir(name), "job.yml")), saved);
+  if (!options.image_roots.empty()) spec.image_roots = options.image_roots;
   for (const auto& o : options.overrides) apply_override(spec, o);
   check_device(spec);
   std::vector<UnusableImage> rejected;

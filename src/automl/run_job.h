@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/run_store.h"
@@ -18,6 +19,10 @@ namespace autodet {
 struct RunJobOptions {
   std::string workspace = "./autodet-workspace";
   std::vector<std::string> overrides;     // --set key=value, applied in order
+  std::optional<std::string> compute;     // --compute: replaces the job file's compute
+  // --image-root remaps (prefix, folder; "" prefix: any remote URL) for the job's data; a
+  // resumed job keeps its own unless new ones are given.
+  std::vector<std::pair<std::string, std::string>> image_roots;
   const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C: stop after the current batch (resumable)
   const std::atomic<bool>* terminate = nullptr;  // trials: set by SIGTERM from the scheduler (ends the trial)
   bool progress = true;                   // progress lines on stderr

@@ -123,7 +123,7 @@ void run(const Args& a) {
 
   Diagnostics diag;
   const DataFormat format = a.data.data_format() == DataFormat::Auto ? detect_format(a.data_path) : a.data.data_format();
-  SplitDataset sd = load_dataset(a.data_path, format, a.data.read_options(ImageCheck::Header), diag);
+  SplitDataset sd = load_dataset(a.data_path, format, a.data.read_options(ImageCheck::HeaderIfPresent), diag);
   if (!diag.ok()) {
     print_diagnostics(diag, 20);
     throw DataError(Location{a.data_path, 0, "", ""},

@@ -11,6 +11,7 @@
 #include "automl/sweep_runner.h"
 #include "automl/throughput_probe.h"
 #include "cli/command.h"
+#include "cli/data_options.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/process_restart.h"
@@ -33,6 +34,8 @@ struct Args {
   std::string resume;
   std::string workspace = "./autodet-workspace";
   std::vector<std::string> overrides;
+  std::string compute;
+  std::vector<std::string> image_roots;
   bool dry_run = false;
   // Hidden: the modes the sweep scheduler starts this program in.
   std::string trial;
@@ -67,6 +70,8 @@ void run(const Args& a) {
   RunJobOptions o;
   o.workspace = a.workspace;
   o.overrides = a.overrides;
+  if (!a.compute.empty()) o.compute = a.compute;
+  o.image_roots = parse_image_roots(a.image_roots);
   o.stop = &g_stop;
   o.threads = a.threads;
   o.dry_run = a.dry_run;
@@ -120,6 +125,11 @@ CommandRegistrar reg(20, [](CLI::App& root) {
   cmd->add_option("--resume", args->resume, "Continue JOB from its last completed epoch");
   cmd->add_option("--workspace", args->workspace, "Workspace folder (run store and artefacts)");
   cmd->add_option("--set", args->overrides, "key=value: override a training parameter (repeatable)");
+  cmd->add_option("--compute", args->compute,
+                  "Where to run, replacing the job's compute: local (default); azureml:<cluster> also runs here");
+  cmd->add_option("--image-root", args->image_roots,
+                  "Map the data's remote image URLs to a local folder: DIR (path looked up under DIR) or PREFIX=DIR "
+                  "(prefix replaced); repeatable; trials of a sweep use it too");
   cmd->add_flag("--dry-run", args->dry_run,
                 "Print the plan (trials, configurations, estimated minutes) without training");
   cmd->add_option("--threads", args->threads, "CPU threads to use (default: every core; a sweep divides them)");

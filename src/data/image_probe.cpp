@@ -19,6 +19,18 @@ bool settle_image(ImageRecord& rec, int declared_w, int declared_h, const ReadOp
   }
   Location w = where;
   w.field = "image";
+  if (opts.image_check == ImageCheck::HeaderIfPresent && !fs_exists(rec.path)) {
+    if (declared_w > 0 && declared_h > 0) {
+      rec.width = declared_w;
+      rec.height = declared_h;
+      if (rec.format.empty()) rec.format = extension(rec.path);
+      return true;
+    }
+    diag.error("missing_size", w, "image '" + (rec.url.empty() ? rec.path : rec.url) + "' has no size in the annotation "
+                                  "and its file '" + rec.path + "' does not exist; give the size (COCO width/height, VOC "
+                                  "<size>, CSV width,height) or the image");
+    return false;
+  }
   if (!fs_exists(rec.path)) {
     diag.image_error("missing_image", w, rec.path, "image file", "does not exist");
     return false;

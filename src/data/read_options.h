@@ -14,6 +14,9 @@ enum class ImageCheck {
   None,    // trust sizes from the annotation; never open image files (sizes must be given)
   Header,  // read the header for the true size and format (fast; default)
   Decode,  // fully decode every image to find corrupt files (what `data validate` does)
+  // Header when the file exists; otherwise the size the annotation gives, so labels can be
+  // scored without their images (`evaluate`). No file and no size is an error naming the image.
+  HeaderIfPresent,
 };
 
 struct ReadOptions {

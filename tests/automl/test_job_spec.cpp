@@ -48,8 +48,7 @@ bool any_warning(const JobSpec& spec, const std::string& part) {
 }
 
 TEST(JobSpecSamples, VerbatimManualSweepSample) {
-  JobParseOptions o = fixed_clock();
-  o.cloud_compute_as_local = true;  // the S14 sample names an Azure cluster
+  const JobParseOptions o = fixed_clock();  // the S14 sample names an Azure cluster: it runs here, with a warning
   const JobSpec spec = parse_job_yaml(sample("fridge_manual_sweep.yml"), o);
   EXPECT_EQ(spec.mode(), JobMode::ManualSweep);
   EXPECT_EQ(spec.experiment_name, "dpv2-cli-automl-image-object-detection-experiment");
@@ -82,17 +81,44 @@ TEST(JobSpecSamples, VerbatimManualSweepSample) {
   EXPECT_EQ(job_to_json(spec)["mode"], "manual_sweep");
 }
 
-TEST(JobSpecSamples, CloudComputeIsAnErrorByDefault) {
-  for (const std::string file : {"fridge_manual_sweep.yml", "bad_cloud_compute.yml"}) {
+TEST(JobSpecSamples, ComputeTargets) {
+  // azureml:<cluster> runs on this machine with one warning naming file, line and key.
+  const JobSpec cloud = parse_job_yaml(sample("azureml_compute.yml"), fixed_clock());
+  EXPECT_EQ(cloud.compute, "local");
+  ASSERT_EQ(cloud.warnings.size(), 1u);
+  EXPECT_TRUE(has(cloud.warnings[0], "azureml_compute.yml:3: compute: 'azureml:gpu-cluster' ignored: autodet runs "
+                                     "the job on this machine")) << cloud.warnings[0];
+  const std::string head = "type: automl\ntask: image_object_detection\ntarget_column_name: label\n"
+                           "training_data: {path: data}\n";
+  auto parse = [&](const std::string& compute_line, std::optional<std::string> flag = std::nullopt) {
+    JobParseOptions o = fixed_clock();
+    o.compute = flag;
+    return parse_job_yaml_text(head + compute_line, "job.yml", data_dir(), o);
+  };
+  EXPECT_TRUE(parse("compute: local\n").warnings.empty());
+  EXPECT_TRUE(parse("compute: LOCAL\n").warnings.empty());
+  EXPECT_TRUE(parse("").warnings.empty());
+  EXPECT_EQ(parse("compute: azureml:x\n").warnings.size(), 1u);
+  // --compute replaces the file's value, and is named in messages.
+  EXPECT_TRUE(parse("compute: azureml:gpu-cluster\n", "local").warnings.empty());
+  EXPECT_TRUE(any_warning(parse("", "azureml:big"), "--compute: compute: 'azureml:big' ignored"));
+  auto error_of = [&](const std::string& line, std::optional<std::string> flag = std::nullopt) -> std::string {
     try {
-      parse_job_yaml(sample(file));
-      FAIL() << file << " parsed";
-    } catch (const NotSupportedError& e) {
-      const std::string m = e.what();
-      EXPECT_TRUE(has(m, "cloud compute targets are not supported; remove compute or set it to local")) << m;
-      EXPECT_TRUE(has(m, "azureml:gpu-cluster")) << m;
-      EXPECT_TRUE(has(m, file == "bad_cloud_compute.yml" ? ":3: compute" : ":5: compute")) << m;
+      parse(line, flag);
+    } catch (const Error& e) {
+      return std::string(dynamic_cast<const NotSupportedError*>(&e) ? "not supported: " : "usage: ") + e.what();
     }
+    return "parsed";
+  };
+  for (const std::string slurm : {"slurm", "slurm:gpu", "SLURM:long"}) {
+    const std::string m = error_of("compute: " + slurm + "\n");
+    EXPECT_TRUE(has(m, "not supported: job.yml:5: compute: '" + slurm + "': Slurm compute is not available yet")) << m;
+  }
+  EXPECT_TRUE(has(error_of("", "slurm:debug"), "--compute: compute: 'slurm:debug'")) << error_of("", "slurm:debug");
+  for (const std::string bad : {"gpu-cluster", "azureml:", "slurm:", "kubernetes"}) {
+    const std::string m = error_of("compute: '" + bad + "'\n");
+    EXPECT_TRUE(has(m, "usage: job.yml:5: compute: '" + bad + "' is not allowed for compute; expected local, "
+                       "azureml:<cluster>")) << m;
   }
 }
 
@@ -453,8 +479,7 @@ TEST(JobSpecOverride, SetsParametersWithTheSameChecks) {
 
 TEST(JobSpecParse, FastAndDoesNotTouchData) {
   // The sample's data folders do not exist; parsing never opens them.
-  JobParseOptions o = fixed_clock();
-  o.cloud_compute_as_local = true;
+  const JobParseOptions o = fixed_clock();
   const std::string text = read_file(sample("fridge_manual_sweep.yml"));
   const auto start = std::chrono::steady_clock::now();
   const int runs = 50;

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "data/formats/write_util.h"
 #include "data/box_check.h"
 #include "data/image_locate.h"
 #include "data/image_probe.h"
@@ -175,8 +176,7 @@ std::string to_coco_json(const Dataset& ds, const std::string& base_dir) {
   long ann = 0;
   for (std::size_t i = 0; i < ds.images.size(); ++i) {
     const auto& im = ds.images[i];
-    std::string rel = relative_path(im.path, base_dir);
-    std::string name = stays_inside(rel) ? rel : absolute_path(im.path);
+    const std::string name = image_reference(im.path, base_dir);
     root["images"].push_back({{"id", i + 1}, {"file_name", name}, {"width", im.width}, {"height", im.height}});
     for (const auto& b : im.boxes) {
       nlohmann::ordered_json a;

@@ -75,7 +75,8 @@ Dataset read_csv_text(const std::string& text, const std::string& file, const st
   static const std::map<std::string, std::string> aliases{
       {"filename", "filename"}, {"file_name", "filename"}, {"image", "filename"}, {"image_path", "filename"},
       {"width", "width"},       {"height", "height"},      {"class", "class"},   {"label", "class"},
-      {"xmin", "xmin"},         {"ymin", "ymin"},          {"xmax", "xmax"},     {"ymax", "ymax"}};
+      {"xmin", "xmin"},         {"ymin", "ymin"},          {"xmax", "xmax"},     {"ymax", "ymax"},
+      {"iscrowd", "iscrowd"},   {"is_crowd", "iscrowd"}};
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < header.size(); ++i) {
     auto it = aliases.find(lower(header[i]));
@@ -138,6 +139,10 @@ Dataset read_csv_text(const std::string& text, const std::string& file, const st
     auto box = checked_pixel_box(v[0], v[1], v[2], v[3], rec.width, rec.height, Location{file, row_line, "", "box"}, diag);
     if (!box) continue;
     box->label = label;
+    if (col.count("iscrowd")) {
+      const std::string c = lower(f[col["iscrowd"]]);
+      box->crowd = c == "1" || c == "true";  // R1.8's rule, as for JSONL isCrowd
+    }
     rec.boxes.push_back(std::move(*box));
   }
   return ds;

@@ -22,4 +22,9 @@ SplitDataset read_voc(const std::string& path, const ReadOptions& opts, Diagnost
 bool read_voc_annotation(const std::string& xml, const std::string& file_label, const std::string& images_dir,
                          const ReadOptions& opts, Diagnostics& diag, ImageRecord& out);
 
+// Writes a VOC folder: dir/Annotations/<image stem>.xml per image (size, objects, difficult =
+// crowd) and, when sd has a split other than train, dir/ImageSets/Main/{train,val,test}.txt.
+// <filename> is relative to dir/JPEGImages when the image lies there, absolute otherwise.
+void write_voc(const SplitDataset& sd, const std::string& dir);
+
 }  // namespace autodet

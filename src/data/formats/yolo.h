@@ -18,4 +18,13 @@ bool is_yolo(const std::string& path);
 void read_yolo_labels(const std::string& text, const std::string& file_label, const std::vector<std::string>& names,
                       Diagnostics& diag, ImageRecord& rec);
 
+// Writes dir/data.yaml (train/val/test folders, names in class order) and one label file per
+// image, dir/labels/<split>/<stem>.txt with `class cx cy w h` normalized. The images must
+// already lie in dir/images/<split>/ (Ultralytics finds labels by the image path). YOLO has no
+// crowd flag: crowd boxes are left out, as Ultralytics' COCO converter does; returns how many.
+std::size_t write_yolo(const SplitDataset& sd, const std::string& dir);
+
+// The folder name of a split in a YOLO layout: train, val, test.
+std::string yolo_split_folder(const std::string& split);
+
 }  // namespace autodet
