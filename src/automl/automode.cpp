@@ -37,7 +37,10 @@ const std::vector<PortfolioEntry>& automode_portfolio() {
 }
 
 double CostModel::epoch_seconds(const TrainingParams& p) const {
-  const double macs = models::family_spec(p.model_name).forward_macs(p.model_size, p.image_size, data_.classes);
+  // A family that cannot train here yet (the R-CNN names) is costed as YOLOv5 of its model_size,
+  // as before families had their own cost model: its trials fail when they start anyway.
+  const std::string family = models::is_registered_detector(p.model_name) ? p.model_name : "yolov5";
+  const double macs = models::family_spec(family).forward_macs(p.model_size, p.image_size, data_.classes);
   const double train = 3.0 * macs * double(data_.train_images);  // forward + backward (about twice the forward)
   const double validate = macs * double(data_.validation_images) / std::max(1, p.evaluation_frequency);
   return correction_ * (train + validate) / std::max(1.0, macs_per_second_);
