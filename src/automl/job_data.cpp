@@ -6,7 +6,7 @@
 #include "core/log.h"
 #include "data/load.h"
 #include "data/split.h"
-#include "inference/tiling.h"
+#include "package/tiling.h"
 
 namespace autodet {
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "inference/detection.h"
+#include "package/detection.h"
 
 namespace autodet {
 

@@ -6,7 +6,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "inference/detection.h"
+#include "package/detection.h"
 
 namespace autodet {
 

@@ -1,6 +1,6 @@
 #pragma once
 // A model package of any family loaded for scoring: the detector its model.json describes, its
-// weights and settings; scoring goes through inference/image_detect (preprocessing, batches,
+// weights and settings; scoring goes through package/image_detect (preprocessing, batches,
 // tiling).
 #include <atomic>
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include <torch/types.h>
 
-#include "inference/image_detect.h"
+#include "package/image_detect.h"
 #include "package/model_package.h"
 #include "deploy/scorer.h"
 #include "models/registry.h"

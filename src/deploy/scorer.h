@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
-#include "inference/detection.h"
-#include "inference/inference_settings.h"
+#include "package/detection.h"
+#include "package/inference_settings.h"
 
 namespace autodet {
 

@@ -15,7 +15,7 @@
 
 #include "data/dataset.h"
 #include "eval/evaluate.h"
-#include "inference/inference_settings.h"
+#include "package/inference_settings.h"
 #include "models/pretrained.h"
 
 namespace autodet {

@@ -6,7 +6,7 @@
 #include <torch/torch.h>
 
 #include "core/image_io.h"
-#include "inference/image_detect.h"
+#include "package/image_detect.h"
 
 namespace autodet {
 

@@ -8,7 +8,7 @@
 #include "data/dataset.h"
 #include "data/loader/detection_loader.h"
 #include "eval/evaluate.h"
-#include "inference/inference_settings.h"
+#include "package/inference_settings.h"
 #include "models/detector.h"
 #include "train/precision.h"
 
@@ -27,7 +27,7 @@ ValidationResult validate_detector(models::Detector& detector, DetectionLoader& 
                                    const eval::EvalOptions& eval_options, const torch::Device& device, Precision precision,
                                    bool with_loss, int epoch);
 
-// Scores the model by inference/image_detect run on the validation images at full resolution with
+// Scores the model by package/image_detect run on the validation images at full resolution with
 // `settings` (tiled evaluation, §8.2), `batch` inputs at a time. No loss is computed.
 ValidationResult validate_images(models::Detector& detector, const Dataset& dataset, const std::vector<std::string>& classes,
                                  const eval::EvalOptions& eval_options, const InferenceSettings& settings,

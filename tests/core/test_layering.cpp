@@ -20,11 +20,10 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"models", {"core", "models"}},
       {"eval", {"core", "data", "eval"}},
       {"store", {"core", "store"}},
-      {"package", {"core", "models", "package"}},
-      {"inference", {"core", "data", "models", "eval", "inference"}},
-      {"train", {"core", "data", "models", "eval", "store", "package", "inference", "train"}},
-      {"deploy", {"core", "data", "models", "eval", "package", "inference", "deploy"}},
-      {"automl", {"core", "data", "models", "eval", "store", "package", "inference", "train", "automl"}},
+      {"package", {"core", "data", "models", "eval", "package"}},
+      {"train", {"core", "data", "models", "eval", "store", "package", "train"}},
+      {"deploy", {"core", "data", "models", "eval", "package", "deploy"}},
+      {"automl", {"core", "data", "models", "eval", "store", "package", "train", "automl"}},
   };
   return a;
 }

@@ -6,9 +6,9 @@
 
 #include "core/error.h"
 #include "deploy/base64.h"
-#include "inference/inference_settings.h"
+#include "package/inference_settings.h"
 #include "deploy/score_request.h"
-#include "inference/tiling.h"
+#include "package/tiling.h"
 
 using namespace autodet;
 using nlohmann::json;

@@ -8,7 +8,7 @@
 #include "core/image_io.h"
 #include "deploy/predictor.h"
 #include "eval/eval_set.h"
-#include "inference/image_detect.h"
+#include "package/image_detect.h"
 #include "data/synth.h"
 #include "package/model_package.h"
 #include "test_util.h"

@@ -1,4 +1,4 @@
-#include "inference/image_detect.h"
+#include "package/image_detect.h"
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "data/augment/letterbox.h"
-#include "inference/tiling.h"
+#include "package/tiling.h"
 
 namespace autodet {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "core/tile_grid.h"
 #include "data/dataset.h"
-#include "inference/detection.h"
+#include "package/detection.h"
 
 namespace autodet {
 

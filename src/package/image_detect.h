@@ -9,8 +9,8 @@
 #include <opencv2/core.hpp>
 #include <torch/types.h>
 
-#include "inference/detection.h"
-#include "inference/inference_settings.h"
+#include "package/detection.h"
+#include "package/inference_settings.h"
 #include "models/detector.h"
 
 namespace autodet {

@@ -1,4 +1,4 @@
-#include "inference/inference_settings.h"
+#include "package/inference_settings.h"
 
 #include <cmath>
 #include <map>

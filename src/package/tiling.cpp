@@ -1,4 +1,4 @@
-#include "inference/tiling.h"
+#include "package/tiling.h"
 
 #include <algorithm>
 #include <cmath>
