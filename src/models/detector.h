@@ -31,12 +31,9 @@ struct Preprocess {
   std::vector<float> mean{0.f, 0.f, 0.f};  // per RGB channel, on [0, 1] pixels
   std::vector<float> std{1.f, 1.f, 1.f};
 
-  nlohmann::json to_json() const;
-  static Preprocess from_json(const nlohmann::json& j, const Preprocess& defaults);
+  nlohmann::json to_json() const;  // what model.json records
 };
-// "letterbox" | "stretch"; throws UsageError on anything else.
-Preprocess::Resize parse_resize(const std::string& word);
-std::string resize_name(Preprocess::Resize resize);
+std::string resize_name(Preprocess::Resize resize);  // "letterbox" | "stretch"
 
 // Post-processing options that every family honours (Azure's inference settings).
 struct DetectOptions {
@@ -66,7 +63,6 @@ class Detector {
 
   // The network (parameters, train()/eval(), to(device), state_dict names).
   virtual torch::nn::Module& module() = 0;
-  std::shared_ptr<torch::nn::Module> module_ptr() { return module_ptr_; }
 
   // Registry key ("yolov5", "fastestdet") and canonical size ("" when the family has none).
   virtual std::string family() const = 0;
@@ -101,9 +97,6 @@ class Detector {
   }
   // Stores conv weights channels-last where that is faster; values unchanged.
   virtual void use_channels_last() {}
-
- protected:
-  std::shared_ptr<torch::nn::Module> module_ptr_;
 };
 
 }  // namespace autodet::models

@@ -17,9 +17,7 @@ std::vector<torch::Tensor> as_float(std::vector<torch::Tensor> raw) {
 }  // namespace
 
 YoloDetector::YoloDetector(const YoloV5Config& config, std::string model_size, int image_size, std::uint64_t init_seed)
-    : model_(config, init_seed), size_(std::move(model_size)), image_size_(image_size), loss_(model_, image_size) {
-  module_ptr_ = model_.ptr();
-}
+    : model_(config, init_seed), size_(std::move(model_size)), image_size_(image_size), loss_(model_, image_size) {}
 
 LossResult YoloDetector::losses(const torch::Tensor& images, const torch::Tensor& targets) {
   auto res = loss_(as_float(model_->forward(images)), targets);
