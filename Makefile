@@ -11,7 +11,8 @@ DEB_PACKAGES := build-essential cmake ccache pkg-config git \
   libtorch-dev libopenblas0-openmp libopencv-dev nlohmann-json3-dev libyaml-cpp-dev \
   libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpugixml-dev libsimdjson-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler \
-  python3-torch python3-torchvision python3-optuna python3-numpy
+  libcurl4-openssl-dev libssl-dev openssl \
+  python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
@@ -47,14 +48,24 @@ test: deps $(BUILD_DIR)/CMakeCache.txt
 # trains nano at a larger step size: in the 4-5 minutes that 8 epochs of small take on 2 cores
 # (validation mAP 0), 20 epochs of nano reach about 0.4 (bench/RESULTS.md).
 DEMO_EPOCHS ?= 20
+DEMO_LR ?= 0.005
+# Published weights beside the checkout (imported into the weights cache when it lacks them).
+SHARED_WEIGHTS ?= ../shared/weights
 demo: build
 	rm -rf $(DEMO_DIR)
 	$(BUILD_DIR)/autodet data synth --out $(DEMO_DIR)/synth --images 300 --seed 1
 	$(BUILD_DIR)/autodet data validate $(DEMO_DIR)/synth
 	$(BUILD_DIR)/autodet data stats $(DEMO_DIR)/synth
+	@if $(BUILD_DIR)/autodet weights list | grep -Eq '^yolov5-nano-coco +cached'; then \
+	  echo "demo: the COCO-pretrained YOLOv5n is in the weights cache"; \
+	elif [ -f $(SHARED_WEIGHTS)/yolov5/yolov5n_coco_v6.1.pt ]; then \
+	  $(BUILD_DIR)/autodet weights import $(SHARED_WEIGHTS)/yolov5/yolov5n_coco_v6.1.pt; \
+	elif $(BUILD_DIR)/autodet weights pull yolov5-nano-coco; then :; \
+	else echo "demo: the COCO-pretrained YOLOv5n is neither in $(SHARED_WEIGHTS) nor downloadable here: training from random weights"; \
+	  touch $(DEMO_DIR)/from-scratch; fi
 	$(BUILD_DIR)/autodet train examples/jobs/synth-yolov5.yml --workspace $(DEMO_DIR)/workspace \
-	  --set name=demo --set model_size=nano --set learning_rate=0.005 --set number_of_epochs=$(DEMO_EPOCHS) \
-	  --set warmup_cosine_lr_warmup_epochs=1
+	  --set name=demo --set model_size=nano --set learning_rate=$(DEMO_LR) --set number_of_epochs=$(DEMO_EPOCHS) \
+	  --set warmup_cosine_lr_warmup_epochs=1 $$([ -f $(DEMO_DIR)/from-scratch ] && echo --set pretrained_weights=none)
 	$(BUILD_DIR)/autodet jobs show demo --workspace $(DEMO_DIR)/workspace
 	$(BUILD_DIR)/autodet predict --model $(DEMO_DIR)/workspace/jobs/demo/best_model \
 	  $(DEMO_DIR)/synth/images/000001.jpg $(DEMO_DIR)/synth/images/000002.jpg $(DEMO_DIR)/synth/images/000003.jpg \

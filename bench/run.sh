@@ -19,6 +19,24 @@ PYEOF
 for b in "$BUILD"/bench/bench_*; do
   name=$(basename "$b")
   [ "$name" = bench_jsonl ] && continue
+  [ "$name" = bench_train_fastestdet ] && continue
   echo "== $name"
   "$b"
 done
+
+echo "== FastestDet training, batch 16 at 352 px, AdamW: autodet vs the same network in PyTorch (Python)"
+if [ -f ../shared/datasets/raccoon/train_labels.csv ]; then
+  "$BUILD/bench/bench_train_fastestdet" --benchmark_format=json --benchmark_out=/tmp/autodet_bench_fastestdet.json \
+    --benchmark_out_format=json >/dev/null
+  peer=$($PY bench/fastestdet_peer.py ../shared/datasets/raccoon/train_labels.csv ../shared/datasets/raccoon/images 20)
+  $PY - "$peer" <<'PYEOF'
+import json, sys
+peer = json.loads(sys.argv[1])
+ours = {b["name"].split("/")[0]: b["images/s"] for b in json.load(open("/tmp/autodet_bench_fastestdet.json"))["benchmarks"]}
+step, loop = ours["BM_FastestDetStep"], ours["BM_FastestDetLoop"]
+print(f"one step (fixed batch)      : autodet {step:6.1f} img/s   PyTorch {peer['step_images_per_s']:6.1f} img/s   -> {step / peer['step_images_per_s']:.2f}x")
+print(f"whole loop (raccoon, loader): autodet {loop:6.1f} img/s   PyTorch {peer['loop_images_per_s']:6.1f} img/s   -> {loop / peer['loop_images_per_s']:.2f}x  (target >= 2x)")
+PYEOF
+else
+  echo "skipped: ../shared/datasets/raccoon is absent"
+fi

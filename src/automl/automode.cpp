@@ -14,7 +14,9 @@
 namespace autodet {
 
 nlohmann::json PortfolioEntry::to_values() const {
-  return {{"model_name", "yolov5"},   {"model_size", model_size}, {"image_size", image_size},
+  // The portfolio is tuned for training from scratch: its trials say so, rather than failing for
+  // want of YOLOv5 weights that are not in the cache (a job's own pretrained_weights wins, R2.9).
+  return {{"model_name", "yolov5"},   {"model_size", model_size}, {"pretrained_weights", "none"}, {"image_size", image_size},
           {"optimizer", optimizer},   {"learning_rate", learning_rate}, {"number_of_epochs", epochs},
           {"training_batch_size", batch}};
 }

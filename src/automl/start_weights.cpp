@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "hub/catalogue.h"
+#include "hub/weights_cache.h"
 #include "models/registry.h"
 #include "package/weight_file.h"
 
@@ -34,19 +36,13 @@ StartChoice from_file(const std::string& path, const std::string& field) {
   return c;
 }
 
-std::string how_to_provide(const models::WeightSource& w) {
-  return "put it in " + weights_folder() + " (or point $AUTODET_WEIGHTS at a folder holding it)" +
-         (w.url.empty() ? "" : "; it is published at " + w.url) + ", or set pretrained_weights: none to train from random weights";
+std::string how_to_provide(const std::string& family, const models::WeightSource& w) {
+  return "run `autodet weights pull " + hub::catalogue_name(family, w) + "`" + (w.url.empty() ? "" : " (it downloads " + w.url + ")") +
+         ", or `autodet weights import FILE` with a copy of it (the folder is " + hub::weights_folder() +
+         ", $AUTODET_WEIGHTS moves it), or set pretrained_weights: none to train from random weights";
 }
 
 }  // namespace
-
-std::string weights_folder() {
-  if (const char* env = std::getenv("AUTODET_WEIGHTS"); env && *env) return env;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return join_path(join_path(xdg, "autodet"), "weights");
-  const char* home = std::getenv("HOME");
-  return join_path(join_path(home && *home ? home : ".", ".cache/autodet"), "weights");
-}
 
 StartChoice choose_start_weights(const TrainingParams& p) {
   if (p.checkpoint_filename) return from_file(*p.checkpoint_filename, "checkpoint_filename");
@@ -64,7 +60,7 @@ StartChoice choose_start_weights(const TrainingParams& p) {
   for (const models::WeightSource& w : family.weights) {
     if (want != "auto" && w.kind != want) continue;
     if (sized && !w.model_size.empty() && w.model_size != p.model_size) continue;
-    const std::string path = join_path(weights_folder(), w.file);
+    const std::string path = hub::WeightsCache().path_of(w);
     if (!fs_exists(path)) {
       if (!missing) missing = &w;
       continue;
@@ -75,8 +71,9 @@ StartChoice choose_start_weights(const TrainingParams& p) {
     return c;
   }
   if (missing)
-    throw DataError(Location{join_path(weights_folder(), missing->file), 0, "", "training_parameters.pretrained_weights"},
-                    "pretrained weights for " + p.model_name + " not found: " + how_to_provide(*missing));
+    throw DataError(Location{hub::WeightsCache().path_of(*missing), 0, "", "training_parameters.pretrained_weights"},
+                    "pretrained weights for " + p.model_name + (sized ? " " + p.model_size : "") +
+                        " not found: " + how_to_provide(p.model_name, *missing));
   if (want != "auto")
     throw UsageError(Location{"", 0, "", "training_parameters.pretrained_weights"},
                      p.model_name + (sized ? " " + p.model_size : "") + " has no published " + want + " weights");

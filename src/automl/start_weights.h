@@ -10,10 +10,6 @@
 
 namespace autodet {
 
-// The folder published weights are looked up in: $AUTODET_WEIGHTS, else ~/.cache/autodet/weights
-// ($XDG_CACHE_HOME/autodet/weights when set).
-std::string weights_folder();
-
 // What the trainer starts from. init_weights: an autodet weight file (model.pt of an earlier run)
 // continues training as incremental training does; start: published or user weights copied onto
 // a fresh detector.

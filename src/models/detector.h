@@ -30,6 +30,9 @@ struct Preprocess {
   bool mosaic = true;      // the family trains on mosaics by default
   std::vector<float> mean{0.f, 0.f, 0.f};  // per RGB channel, on [0, 1] pixels
   std::vector<float> std{1.f, 1.f, 1.f};
+  // The channel order the network's first layer was trained on. The input is RGB either way; a
+  // "bgr" network (FastestDet, trained on OpenCV's BGR images) reorders the channels itself.
+  std::string channel_order = "rgb";
 
   nlohmann::json to_json() const;  // what model.json records
 };

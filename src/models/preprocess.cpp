@@ -8,7 +8,8 @@ std::string resize_name(Preprocess::Resize resize) {
 
 nlohmann::json Preprocess::to_json() const {
   return nlohmann::json{{"resize", resize_name(resize)}, {"image_size", image_size}, {"size_multiple", size_multiple},
-                        {"mosaic", mosaic},             {"mean", mean},             {"std", std}};
+                        {"mosaic", mosaic},             {"mean", mean},             {"std", std},
+                        {"channel_order", channel_order}};
 }
 
 }  // namespace autodet::models

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "models/fastestdet/fastestdet_family.h"
 #include "models/yolo/yolo_family.h"
 
 namespace autodet::models {
@@ -16,7 +17,7 @@ struct Registry {
   std::mutex mutex;
   std::map<std::string, FamilySpec> families;
   Registry() {
-    for (FamilySpec f : {yolov5_family()}) families.emplace(f.name, std::move(f));
+    for (FamilySpec f : {yolov5_family(), fastestdet_family()}) families.emplace(f.name, std::move(f));
   }
 };
 

@@ -351,6 +351,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
                     {"box_score_thresh", cfg.box_score_threshold}, {"nms_iou_thresh", cfg.nms_iou_threshold},
                     {"box_detections_per_img", cfg.max_detections}, {"tile_grid_size", nullptr},
                     {"tile_overlap_ratio", 0.25}, {"tile_predictions_nms_thresh", 0.25}};
+    if (detector->model_size().empty()) pkg.settings.erase("model_size");  // a sizeless family
     for (const auto& [key, value] : cfg.package_settings.items()) pkg.settings[key] = value;
     pkg.per_label_metrics = per_label;
     pkg.metrics = {{"started_from", started_from(cfg)}, {"best_epoch", result.best_epoch}, {"epochs_run", result.epochs_run},

@@ -29,7 +29,7 @@ std::string job_yaml(const std::string& data, const std::string& name, const std
   return "type: automl\ntask: image_object_detection\nname: " + name +
          "\ntarget_column_name: label\ntraining_data:\n  path: " + data + "\n  type: mltable\nvalidation_data_size: 0.25\n" +
          extra +
-         "training_parameters:\n  model_name: yolov5\n  model_size: nano\n  image_size: 64\n  number_of_epochs: 1\n"
+         "training_parameters:\n  model_name: yolov5\n  model_size: nano\n  pretrained_weights: none\n  image_size: 64\n  number_of_epochs: 1\n"
          "  training_batch_size: 4\n  validation_batch_size: 4\n  warmup_cosine_lr_warmup_epochs: 0\n  precision: fp32\n";
 }
 

@@ -87,7 +87,7 @@ TEST(JobFiles, ImageRootReachesTheTrialsOfASweep) {
              "type: automl\ntask: image_object_detection\nname: remote\ncompute: azureml:gpu-cluster\n"
              "target_column_name: label\ntraining_data: {path: remote, type: mltable}\nvalidation_data_size: 0.25\n"
              "limits: {max_trials: 1, max_concurrent_trials: 1}\n"
-             "training_parameters: {model_name: yolov5, model_size: nano, image_size: 64, number_of_epochs: 1, "
+             "training_parameters: {model_name: yolov5, model_size: nano, pretrained_weights: none, image_size: 64, number_of_epochs: 1, "
              "training_batch_size: 6, validation_batch_size: 6, warmup_cosine_lr_warmup_epochs: 0, precision: fp32, "
              "early_stopping: false}\n"
              "sweep: {sampling_algorithm: grid}\nsearch_space:\n  - learning_rate: {type: choice, values: [0.002]}\n");

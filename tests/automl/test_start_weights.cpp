@@ -55,9 +55,39 @@ TEST(StartWeights, NoneAndFamiliesWithoutPublishedWeightsStartFromRandomWeights)
   StartChoice none = choose_start_weights(params_for("yolov5", "none"));
   EXPECT_FALSE(none.start);
   EXPECT_TRUE(none.init_weights.empty());
-  StartChoice yolo = choose_start_weights(params_for("yolov5", "auto"));
-  EXPECT_FALSE(yolo.start);
-  EXPECT_NE(yolo.note.find("random weights"), std::string::npos) << yolo.note;
+  models::FamilySpec f = models::family_spec("yolov5");
+  f.name = "unpublished_test_family";
+  f.weights.clear();
+  models::register_family(f);
+  StartChoice unpublished = choose_start_weights(params_for("unpublished_test_family", "auto"));
+  EXPECT_FALSE(unpublished.start);
+  EXPECT_NE(unpublished.note.find("random weights"), std::string::npos) << unpublished.note;
+}
+
+TEST(StartWeights, YoloV5StartsFromUltralyticsCocoCheckpointOfItsSize) {
+  WeightsFolder w;
+  TrainingParams nano = params_for("yolov5", "auto");
+  nano.model_size = "nano";
+  try {
+    choose_start_weights(nano);
+    FAIL() << "missing weights were not reported";
+  } catch (const DataError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("yolov5/yolov5n_coco_v6.1.pt"), std::string::npos) << m;
+    EXPECT_NE(m.find("autodet weights pull yolov5-nano-coco"), std::string::npos) << m;
+    EXPECT_NE(m.find("https://github.com/ultralytics/yolov5/releases/download/v6.1/yolov5n.pt"), std::string::npos) << m;
+  }
+  make_dirs(w.dir / "yolov5");
+  write_text(w.dir / "yolov5/yolov5n_coco_v6.1.pt", "x");
+  StartChoice c = choose_start_weights(nano);
+  ASSERT_TRUE(c.start);
+  EXPECT_EQ(c.start->kind, "coco");
+  EXPECT_TRUE(c.start->whole);  // the detection layer is re-initialised, the anchors kept
+  TrainingParams small = nano;
+  small.model_size = "small";
+  EXPECT_THROW(choose_start_weights(small), DataError);  // its file is not there
+  small.pretrained_weights = "imagenet";
+  EXPECT_THROW(choose_start_weights(small), UsageError);  // Ultralytics publishes no backbone alone
 }
 
 TEST(StartWeights, AutoPicksTheFirstPublishedFileFoundAndFailsNamingTheMissingOne) {
@@ -87,7 +117,7 @@ TEST(StartWeights, AutoPicksTheFirstPublishedFileFoundAndFailsNamingTheMissingOn
   StartChoice imagenet = choose_start_weights(params_for("published_test_family", "imagenet"));
   ASSERT_TRUE(imagenet.start);
   EXPECT_EQ(imagenet.start->kind, "imagenet");
-  EXPECT_THROW(choose_start_weights(params_for("yolov5", "coco")), UsageError);
+  EXPECT_THROW(choose_start_weights(params_for("yolov5", "imagenet")), UsageError);
 }
 
 TEST(StartWeights, AFileIsReadAsPyTorchsUnlessItIsAnAutodetWeightFile) {

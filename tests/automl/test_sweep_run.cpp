@@ -43,7 +43,7 @@ std::string sweep_job(const std::string& data, const std::string& name, int tria
          "\ntarget_column_name: label\ntraining_data:\n  path: " + data +
          "\nvalidation_data_size: 0.25\nlimits:\n  max_trials: " + std::to_string(trials) +
          "\n  max_concurrent_trials: " + std::to_string(concurrent) +
-         "\ntraining_parameters:\n  model_name: yolov5\n  model_size: nano\n  image_size: 128\n  number_of_epochs: " +
+         "\ntraining_parameters:\n  model_name: yolov5\n  model_size: nano\n  pretrained_weights: none\n  image_size: 128\n  number_of_epochs: " +
          std::to_string(epochs) +
          "\n  training_batch_size: 8\n  validation_batch_size: 12\n  warmup_cosine_lr_warmup_epochs: 0\n"
          "  optimizer: adamw\n  learning_rate: 0.002\n  early_stopping: false\n  precision: fp32\n  advanced_settings: "

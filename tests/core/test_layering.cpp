@@ -20,10 +20,11 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"models", {"core", "models"}},
       {"eval", {"core", "data", "eval"}},
       {"store", {"core", "store"}},
+      {"hub", {"core", "data", "models", "store", "hub"}},
       {"package", {"core", "data", "models", "eval", "package"}},
       {"train", {"core", "data", "models", "eval", "store", "package", "train"}},
       {"deploy", {"core", "data", "models", "eval", "package", "deploy"}},
-      {"automl", {"core", "data", "models", "eval", "store", "package", "train", "automl"}},
+      {"automl", {"core", "data", "models", "eval", "store", "hub", "package", "train", "automl"}},
   };
   return a;
 }

@@ -256,6 +256,30 @@ TEST_F(Loader, ValidationLetterboxMapsBackToTheOriginal) {
   EXPECT_EQ(expected_index, dataset().images.size());
 }
 
+TEST_F(Loader, ValidationStretchKeepsTheImageOrderAndMapsBackToTheOriginal) {
+  LoaderOptions o = val_options();
+  o.stretch = true;
+  DetectionLoader loader(dataset(), classes(), o);
+  std::size_t expected_index = 0;
+  for (const Batch& b : epoch(loader, 0)) {
+    for (int pos = 0; pos < b.size; ++pos, ++expected_index) {
+      ASSERT_EQ(b.indices[pos], expected_index);  // which image each sample is: validation scores by it
+      const LetterboxInfo& info = b.letterbox[pos];
+      EXPECT_DOUBLE_EQ(info.scale_x, 0.5);        // 128 -> 64
+      EXPECT_DOUBLE_EQ(info.scale_y, 64.0 / 96);  // 96 -> 64, no padding
+      EXPECT_EQ(info.pad_y, 0);
+      const ImageRecord& rec = dataset().images[expected_index];
+      const LabeledBoxes want = truth(rec, classes()), got = mapped_back(b, pos);
+      ASSERT_EQ(got.size(), want.size()) << rec.path;
+      for (std::size_t k = 0; k < want.size(); ++k) {
+        EXPECT_NEAR(got[k].x0, want[k].x0, 1e-3);
+        EXPECT_NEAR(got[k].y1, want[k].y1, 1e-3);
+      }
+    }
+  }
+  EXPECT_EQ(expected_index, dataset().images.size());
+}
+
 TEST_F(Loader, TrainWithoutMosaicOrAugmentKeepsLetterboxGeometry) {
   LoaderOptions o = train_options();
   o.mosaic = false;

@@ -23,7 +23,7 @@ namespace {
 std::string job_yaml(const std::string& data, const std::string& extra = "") {
   return "type: automl\ntask: image_object_detection\ntarget_column_name: label\nprimary_metric: mean_average_precision\n"
          "training_data:\n  path: " + data + "\n  type: mltable\nvalidation_data_size: 0.25\n"
-         "training_parameters:\n  model_name: yolov5\n  model_size: nano\n  image_size: 128\n  number_of_epochs: 4\n"
+         "training_parameters:\n  model_name: yolov5\n  model_size: nano\n  pretrained_weights: none\n  image_size: 128\n  number_of_epochs: 4\n"
          "  training_batch_size: 8\n  validation_batch_size: 8\n  warmup_cosine_lr_warmup_epochs: 1\n  precision: fp32\n" + extra;
 }
 

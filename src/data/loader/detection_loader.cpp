@@ -71,7 +71,8 @@ struct DetectionLoader::Impl {
   Impl(const Dataset& dataset, const std::vector<std::string>& classes, const LoaderOptions& o)
       : opt(o),
         source(dataset, classes, o.max_image_pixels, o.cache_bytes,
-               o.train && o.multi_scale ? multi_scale_max(o.image_size) : o.image_size, /*area_when_shrinking=*/!o.train) {}
+               o.train && o.multi_scale ? multi_scale_max(o.image_size) : o.image_size, /*area_when_shrinking=*/!o.train,
+               o.stretch) {}
 
   bool can_take() const {
     if (!active || next_sample >= plan.samples()) return false;

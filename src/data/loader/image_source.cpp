@@ -14,8 +14,11 @@
 namespace autodet {
 
 ImageSource::ImageSource(const Dataset& dataset, const std::vector<std::string>& classes, std::int64_t max_image_pixels,
-                         std::int64_t cache_bytes, int cache_long_side, bool area_when_shrinking)
-    : max_image_pixels_(max_image_pixels), cache_long_side_(cache_long_side), area_when_shrinking_(area_when_shrinking) {
+                         std::int64_t cache_bytes, int cache_long_side, bool area_when_shrinking, bool stretch)
+    : max_image_pixels_(max_image_pixels),
+      cache_long_side_(cache_long_side),
+      area_when_shrinking_(area_when_shrinking),
+      stretch_(stretch) {
   std::unordered_map<std::string, int> class_index;
   for (std::size_t k = 0; k < classes.size(); ++k) class_index.emplace(classes[k], int(k));
   items_.reserve(dataset.images.size());
@@ -49,9 +52,15 @@ std::shared_ptr<const CachedImage> ImageSource::decoded(std::size_t index) const
   entry->orig_width = full.cols;
   entry->orig_height = full.rows;
   // Shrink once, before caching, so a cached and an uncached load give the same bytes.
-  entry->image = std::max(full.cols, full.rows) > cache_long_side_
-                     ? resize_long_side(full, cache_long_side_, area_when_shrinking_)
-                     : full;
+  if (stretch_) {
+    const cv::Size to(std::min(full.cols, cache_long_side_), std::min(full.rows, cache_long_side_));
+    if (to == full.size()) entry->image = full;
+    else cv::resize(full, entry->image, to, 0, 0, area_when_shrinking_ ? cv::INTER_AREA : cv::INTER_LINEAR);
+  } else {
+    entry->image = std::max(full.cols, full.rows) > cache_long_side_
+                       ? resize_long_side(full, cache_long_side_, area_when_shrinking_)
+                       : full;
+  }
   if (cache_) cache_->put(index, entry);
   return entry;
 }
@@ -91,14 +100,14 @@ LoadedImage ImageSource::load(std::size_t index, int long_side) const {
   const std::shared_ptr<const CachedImage> d = decoded_or_next(index, out.index);
   out.orig_width = d->orig_width;
   out.orig_height = d->orig_height;
-  const cv::Size to = long_side_size(d->orig_width, d->orig_height, long_side);
+  const cv::Size to = stretch_ ? cv::Size(long_side, long_side) : long_side_size(d->orig_width, d->orig_height, long_side);
   if (d->image.size() == to) {
     // A private copy (cheap next to decoding): callers may keep or modify it, and the cached
     // entry may be evicted by another thread at any time.
     out.image = d->image.clone();
   } else {
     cv::Mat resized;
-    const bool shrinking = to.width < d->image.cols;
+    const bool shrinking = to.width < d->image.cols || to.height < d->image.rows;
     cv::resize(d->image, resized, to, 0, 0, shrinking && area_when_shrinking_ ? cv::INTER_AREA : cv::INTER_LINEAR);
     out.image = resized;
   }

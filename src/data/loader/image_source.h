@@ -32,12 +32,15 @@ class ImageSource {
   // Crowd boxes are dropped (they are no training targets). A record with a crop is that part of
   // its file, cut out right after decoding (DataError when it is not inside the image). cache_long_side: images larger than
   // this are shrunk to it before they are cached; area_when_shrinking picks the interpolation.
+  // stretch: images are wanted square, without keeping the aspect (FastestDet): each side is
+  // shrunk to at most cache_long_side on its own before caching, and load() resizes both sides to
+  // the size asked for, so the short side keeps its resolution (one resize, as prediction does).
   ImageSource(const Dataset& dataset, const std::vector<std::string>& classes, std::int64_t max_image_pixels,
-              std::int64_t cache_bytes, int cache_long_side, bool area_when_shrinking);
+              std::int64_t cache_bytes, int cache_long_side, bool area_when_shrinking, bool stretch = false);
 
   std::size_t size() const { return items_.size(); }
   const std::string& path(std::size_t index) const { return items_[index].path; }
-  // Decodes, resizes, scales the boxes. An image whose file cannot be decoded (changed since the
+  // Decodes, resizes (long side to long_side; with stretch both sides to it), scales the boxes. An image whose file cannot be decoded (changed since the
   // job checked it) is replaced by the next one in dataset order that can: the same one whatever
   // the thread or the timing, with one warning per broken file. DataError when none can.
   LoadedImage load(std::size_t index, int long_side) const;
@@ -58,6 +61,7 @@ class ImageSource {
   std::int64_t max_image_pixels_;
   int cache_long_side_;
   bool area_when_shrinking_;
+  bool stretch_;
   std::unique_ptr<ImageCache> cache_;
   mutable std::mutex broken_mutex_;
   mutable std::unordered_set<std::size_t> broken_;  // images found undecodable while loading

@@ -33,10 +33,11 @@ Sample letterboxed(LoadedImage loaded, int size) {
   return s;
 }
 
-// Stretches a loaded image (long side already `size`) to size x size; boxes follow. The letterbox
-// info maps back to the original image.
+// Stretches a loaded image (already size x size when the source stretches) to size x size; boxes
+// follow. The letterbox info maps back to the original image.
 Sample stretched(LoadedImage loaded, int size) {
   Sample s;
+  s.index = loaded.index;
   const double sx = double(size) / loaded.image.cols, sy = double(size) / loaded.image.rows;
   if (loaded.image.cols == size && loaded.image.rows == size) s.image = loaded.image;
   else cv::resize(loaded.image, s.image, cv::Size(size, size), 0, 0, cv::INTER_LINEAR);

@@ -1,0 +1,105 @@
+// `autodet weights list | import FILE [--arch NAME] | verify | remove NAME | pull NAME`: the cache
+// of published pretrained weights that `pretrained_weights: auto | coco | imagenet` starts from.
+#include <cstdlib>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "core/log.h"
+#include "hub/weights_cache.h"
+
+namespace autodet::cli {
+namespace {
+
+struct Args {
+  std::string file, name, url, ca_file;
+  bool json = false;
+};
+
+std::string megabytes(std::int64_t bytes) { return fmt::format("{:.1f} MB", double(bytes) / 1e6); }
+
+void list(const Args& a) {
+  hub::WeightsCache cache;
+  const auto entries = cache.list();
+  if (a.json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& e : entries)
+      j.push_back({{"name", e.name},       {"family", e.family}, {"model_size", e.model_size}, {"kind", e.kind},
+                   {"file", e.file},       {"present", e.present}, {"sha256", e.sha256},       {"size", e.size},
+                   {"url", e.url},         {"licence", e.licence}, {"added", e.added},         {"origin", e.origin}});
+    log::out() << nlohmann::json{{"folder", cache.folder()}, {"weights", j}}.dump(1) << "\n";
+    return;
+  }
+  log::out() << "weights folder: " << cache.folder() << "\n";
+  for (const auto& e : entries) {
+    log::out() << fmt::format("{:<24} {:<10} {:<9}", e.name, e.present ? "cached" : "-", e.present ? megabytes(e.size) : "");
+    if (e.present) log::out() << fmt::format(" sha256 {}  {}  added {}", e.sha256.empty() ? "(not hashed; run verify)" : e.sha256.substr(0, 16),
+                                             e.licence, e.added.empty() ? "?" : e.added);
+    else log::out() << " " << e.url;
+    log::out() << "\n";
+  }
+}
+
+hub::DownloadOptions download_options(const Args& a) {
+  hub::DownloadOptions o;
+  o.ca_file = a.ca_file;
+  if (o.ca_file.empty())
+    if (const char* env = std::getenv("AUTODET_CA_BUNDLE"); env && *env) o.ca_file = env;
+  std::int64_t last = -1;
+  o.progress = [last](std::int64_t done, std::int64_t total) mutable {
+    const std::int64_t step = done / (4 << 20);
+    if (step == last || total <= 0) return;
+    last = step;
+    log::info("  {} of {}", megabytes(done), megabytes(total));
+  };
+  return o;
+}
+
+CommandRegistrar reg(35, [](CLI::App& root) {
+  auto& g = command_group(root, "weights", "The cache of published pretrained weights: list, import, verify, remove, pull");
+  auto args = std::make_shared<Args>();
+  auto* ls = g.add_subcommand("list", "Published weights autodet knows and which are in the cache");
+  ls->add_flag("--json", args->json, "Print JSON");
+  ls->callback([args] { list(*args); });
+
+  auto* imp = g.add_subcommand("import", "Copy a weight file into the cache (recognised by its hash, or named with --arch)");
+  imp->add_option("FILE", args->file, "A published .pth/.pt file")->required();
+  imp->add_option("--arch", args->name, "Which published weights it is (a name of `weights list`)");
+  imp->callback([args] {
+    const auto e = hub::WeightsCache().import_file(args->file, args->name);
+    log::out() << fmt::format("imported {} as {} ({}, sha256 {})\n", args->file, e.name, megabytes(e.size), e.sha256);
+  });
+
+  auto* ver = g.add_subcommand("verify", "Hash every cached file against its recorded and published sha256");
+  ver->callback([] {
+    const auto results = hub::WeightsCache().verify();
+    int bad = 0;
+    for (const auto& r : results) {
+      log::out() << fmt::format("{:<24} {}  {}\n", r.name, r.ok ? "ok " : "BAD", r.message);
+      bad += r.ok ? 0 : 1;
+    }
+    if (results.empty()) log::out() << "the cache holds no weights\n";
+    if (bad) set_exit_code(1);
+  });
+
+  auto* rm = g.add_subcommand("remove", "Delete cached weights");
+  rm->add_option("NAME", args->name, "A name of `weights list`")->required();
+  rm->callback([args] {
+    const bool had = hub::WeightsCache().remove(args->name);
+    log::out() << (had ? "removed " : "not in the cache: ") << args->name << "\n";
+  });
+
+  auto* pull = g.add_subcommand("pull", "Download published weights over HTTPS (resumes a partial download, checks the sha256)");
+  pull->add_option("NAME", args->name, "A name of `weights list`")->required();
+  pull->add_option("--url", args->url, "Download from this mirror instead of the publisher (same hash check)");
+  pull->add_option("--ca-file", args->ca_file, "Trust these certificates instead of the system's ($AUTODET_CA_BUNDLE)");
+  pull->callback([args] {
+    const auto e = hub::WeightsCache().pull(args->name, args->url, download_options(*args));
+    log::out() << fmt::format("pulled {} from {} ({}, sha256 {})\n", e.name, e.url, megabytes(e.size), e.sha256);
+  });
+});
+
+}  // namespace
+}  // namespace autodet::cli
