@@ -30,6 +30,28 @@ std::string shared_datasets_dir();
 // Runs `build/autodet ARGS`, capturing stdout+stderr; returns the exit code.
 int run_autodet(const std::string& args, std::string* output = nullptr);
 
+// Points $AUTODET_WEIGHTS at `folder` (a fresh empty one when "") for the object's lifetime.
+class ScopedWeightsFolder {
+ public:
+  explicit ScopedWeightsFolder(const std::string& folder = "") : path_(folder.empty() ? dir_.path() : folder) {
+    if (const char* v = std::getenv("AUTODET_WEIGHTS")) old_ = v, had_ = true;
+    ::setenv("AUTODET_WEIGHTS", path_.c_str(), 1);
+  }
+  ~ScopedWeightsFolder() {
+    if (had_) ::setenv("AUTODET_WEIGHTS", old_.c_str(), 1);
+    else ::unsetenv("AUTODET_WEIGHTS");
+  }
+  ScopedWeightsFolder(const ScopedWeightsFolder&) = delete;
+  ScopedWeightsFolder& operator=(const ScopedWeightsFolder&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  TempDir dir_;
+  std::string path_, old_;
+  bool had_ = false;
+};
+
 void write_text(const std::string& path, const std::string& text);
 std::string read_text(const std::string& path);
 

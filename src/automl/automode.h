@@ -1,8 +1,10 @@
 #pragma once
 // AutoMode (spec §5, R2.11): max_trials > 1 with no search_space and no sweep. autodet's own
-// policy (docs/automode.md): an ordered portfolio of YOLOv5 configurations that train from
-// scratch on a CPU, each started only when its estimated training time fits in what is left of
-// timeout_minutes, then TPE refinement around the best finished configuration.
+// policy (docs/automode.md): an ordered portfolio of configurations across families, fine-tuned
+// from the published COCO weights in the cache first, then trained from scratch, each started only
+// when its estimated training time fits in what is left of timeout_minutes, then TPE refinement
+// around the best finished configuration.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,7 +17,9 @@ namespace autodet {
 
 // One configuration of the portfolio (job-level parameter names in to_values()).
 struct PortfolioEntry {
-  std::string model_size;
+  std::string model_name;
+  std::string model_size;  // "" for a sizeless family
+  std::string weights;     // pretrained_weights: "coco" (the family's published detector) | "none"
   int image_size = 320;
   std::string optimizer;
   double learning_rate = 0;
@@ -25,6 +29,14 @@ struct PortfolioEntry {
 
   nlohmann::json to_values() const;
 };
+
+// The portfolio, in the order it is tried: pretrained entries first, then training from scratch.
+// An entry whose pretrained weights are not in the weights cache is skipped.
+const std::vector<PortfolioEntry>& automode_portfolio();
+
+// Whether the weights an entry starts from are at hand (always, for "none").
+using WeightsAtHand = std::function<bool(const PortfolioEntry&)>;
+bool weights_in_cache(const PortfolioEntry& entry);
 
 // The portfolio, in the order it is tried.
 const std::vector<PortfolioEntry>& automode_portfolio();
@@ -37,7 +49,8 @@ struct DataSize {
 };
 
 // Training time of a configuration: convolution MACs of the architecture at its image size
-// (yolo_cost.h) x images x epochs, divided by the machine's measured training MACs per second,
+// (the family's forward_macs) x the family's mac_time_factor x images x epochs, divided by the
+// machine's measured training MACs per second (of YOLOv5),
 // times a correction learnt from finished trials (their measured epoch times over the estimates).
 class CostModel {
  public:
@@ -61,7 +74,8 @@ class CostModel {
 // then refinement of the best finished trial with TPE over learning_rate (x1/3 .. x3, log scale),
 // number_of_epochs (x0.75 .. x1.5) and image_size (+-64), model size, optimizer and batch kept.
 // Parameters the job sets in training_parameters keep the job's value (R2.9).
-std::unique_ptr<TrialSource> make_automode_source(const JobSpec& spec, CostModel cost);
+std::unique_ptr<TrialSource> make_automode_source(const JobSpec& spec, CostModel cost,
+                                                  WeightsAtHand at_hand = weights_in_cache);
 
 // The job's parameters with a trial's values laid over them.
 TrainingParams trial_params(const JobSpec& spec, const sweep::TrialConfig& config);

@@ -81,4 +81,15 @@ StartChoice choose_start_weights(const TrainingParams& p) {
   return none;
 }
 
+bool published_weights_cached(const std::string& family_name, const std::string& model_size, const std::string& kind) {
+  if (!models::is_registered_detector(family_name)) return false;
+  const models::FamilySpec& family = models::family_spec(family_name);
+  for (const models::WeightSource& w : family.weights) {
+    if (w.kind != kind) continue;
+    if (!family.sizes.empty() && !w.model_size.empty() && w.model_size != model_size) continue;
+    if (fs_exists(hub::WeightsCache().path_of(w))) return true;
+  }
+  return false;
+}
+
 }  // namespace autodet

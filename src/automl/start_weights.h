@@ -23,4 +23,8 @@ struct StartChoice {
 // that cannot be found (auto included, for a family that publishes weights), unless it said none.
 StartChoice choose_start_weights(const TrainingParams& params);
 
+// Whether the weights folder holds the family's published weights of that kind ("coco",
+// "imagenet") for model_size (ignored when the family is sizeless).
+bool published_weights_cached(const std::string& family, const std::string& model_size, const std::string& kind);
+
 }  // namespace autodet

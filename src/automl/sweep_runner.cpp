@@ -546,6 +546,17 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
   if (known && spec.limits.timeout_minutes && !plan.empty() && *plan[0].proposal.estimated_minutes > *spec.limits.timeout_minutes)
     out << fmt::format("the first trial is estimated at more than the timeout: it starts anyway and is stopped after {} "
                        "min with its best epoch so far\n", *spec.limits.timeout_minutes);
+  if (spec.mode() == JobMode::AutoMode) {
+    bool fine_tunes = false, from_scratch = false;
+    for (const auto& t : plan) {
+      const auto& v = t.proposal.config.values;
+      const bool none = v.contains("pretrained_weights") && v["pretrained_weights"] == "none";
+      (none ? from_scratch : fine_tunes) = true;
+    }
+    if (fine_tunes && from_scratch)
+      out << "the trials from scratch (pretrained_weights none) start only if no fine-tuned trial finishes; once one "
+             "has, the time left goes to refinement\n";
+  }
   if (spec.mode() == JobMode::AutoMode && int(plan.size()) < spec.limits.max_trials)
     out << fmt::format("then: up to {} refinement trials (TPE around the best finished configuration: learning_rate, "
                        "number_of_epochs, image_size), each started only when its estimate fits the time left\n",

@@ -50,6 +50,10 @@ struct FamilySpec {
   // Multiply-accumulates of one forward pass of one image at image_size (AutoMode's cost model:
   // training time ~ 3 x MACs x images x epochs / measured speed).
   std::function<double(const std::string& model_size, int image_size, int num_classes)> forward_macs;
+  // Seconds a training MAC of this family takes over one of YOLOv5's (which the throughput probe
+  // times): depthwise and channel-shuffle layers do little arithmetic per byte moved, so the same
+  // MAC count trains slower. Measured on raccoon, 2 cores (docs/automode.md).
+  double mac_time_factor = 1.0;
   std::function<std::unique_ptr<Detector>(const DetectorConfig&)> build;
 };
 

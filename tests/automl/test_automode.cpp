@@ -79,11 +79,16 @@ TEST(AutoMode, PortfolioSkipsWhatDoesNotFitAndKeepsExplicitParameters) {
       "job.yml", "/tmp");
   ASSERT_EQ(spec.mode(), JobMode::AutoMode);
   const CostModel cost(DataSize{200, 50, 1}, 20e9);
-  auto source = make_automode_source(spec, cost);
+  // Without weights in the cache: the entries that train from scratch.
+  const WeightsAtHand scratch = [](const PortfolioEntry& e) { return e.weights == "none"; };
+  std::size_t scratch_entries = 0;
+  for (const auto& e : automode_portfolio()) scratch_entries += e.weights == "none";
+  auto source = make_automode_source(spec, cost, scratch);
   auto first = source->next({}, std::nullopt);
   ASSERT_TRUE(first);
   EXPECT_EQ(first->source, "portfolio");
-  EXPECT_EQ(first->portfolio_index, 0);
+  EXPECT_EQ(automode_portfolio()[std::size_t(first->portfolio_index)].weights, "none");
+  EXPECT_EQ(first->config.values["pretrained_weights"], "none");
   EXPECT_FALSE(first->config.values.contains("number_of_epochs"));  // the job's 5 epochs stay (R2.9)
   EXPECT_EQ(trial_params(spec, first->config).number_of_epochs, 5);
   EXPECT_EQ(trial_params(spec, first->config).optimizer, "adamw");
@@ -94,7 +99,7 @@ TEST(AutoMode, PortfolioSkipsWhatDoesNotFitAndKeepsExplicitParameters) {
   ASSERT_TRUE(forced);
   Limits unlimited = spec.limits;
   unlimited.timeout_minutes = 100000;
-  for (const auto& p : plan_trials(*make_automode_source(spec, cost), unlimited))
+  for (const auto& p : plan_trials(*make_automode_source(spec, cost, scratch), unlimited))
     EXPECT_LE(*forced->estimated_minutes, *p.proposal.estimated_minutes);
   EXPECT_GT(*forced->estimated_minutes, 0.1);
   PastTrial started;
@@ -103,14 +108,14 @@ TEST(AutoMode, PortfolioSkipsWhatDoesNotFitAndKeepsExplicitParameters) {
   EXPECT_FALSE(source->next({started}, 0.1));
   // Within 12 minutes on two slots the plan keeps every trial inside the limit.
   spec.limits.timeout_minutes = 12;
-  auto plan = plan_trials(*make_automode_source(spec, cost), spec.limits);
+  auto plan = plan_trials(*make_automode_source(spec, cost, scratch), spec.limits);
   ASSERT_FALSE(plan.empty());
   for (const auto& p : plan) EXPECT_LE(p.start_minute + *p.proposal.estimated_minutes, 12.0 + 1e-9);
   spec.limits.timeout_minutes = 100000;
-  EXPECT_EQ(plan_trials(*make_automode_source(spec, cost), spec.limits).size(), automode_portfolio().size());
+  EXPECT_EQ(plan_trials(*make_automode_source(spec, cost, scratch), spec.limits).size(), scratch_entries);
   // Once trials have finished, refinement proposes configurations near the best one.
   std::vector<PastTrial> past;
-  for (std::size_t i = 0; i < automode_portfolio().size(); ++i) {
+  for (std::size_t i = 0; i < scratch_entries; ++i) {
     PastTrial t;
     auto p = source->next(past, std::nullopt);
     ASSERT_TRUE(p);
@@ -127,6 +132,104 @@ TEST(AutoMode, PortfolioSkipsWhatDoesNotFitAndKeepsExplicitParameters) {
   const double lr = refine->config.values["learning_rate"].get<double>();
   EXPECT_GE(lr, 0.002 / 3 - 1e-12);
   EXPECT_LE(lr, 0.002 * 3 + 1e-12);
+}
+
+// With the published weights at hand AutoMode fine-tunes first: YOLOv5n from COCO, then
+// FastestDet from COCO, then the sizes whose weights are cached, and only then trains from scratch.
+// A job that names a family or says pretrained_weights: none gets only the entries that fit it.
+TEST(AutoMode, PretrainedEntriesComeFirstWhenTheirWeightsAreAtHand) {
+  const std::string head =
+      "type: automl\ntask: image_object_detection\ntarget_column_name: label\ntraining_data: {path: d}\n"
+      "limits: {max_trials: 20}\n";
+  const CostModel cost(DataSize{128, 32, 1}, 20e9);
+  // Each planned trial's model, size and start, as it trains (the job's own values laid over).
+  auto first_of = [&](const std::string& tail, const WeightsAtHand& at_hand) {
+    JobSpec spec = parse_job_yaml_text(head + tail, "job.yml", "/tmp");
+    std::vector<nlohmann::json> order;
+    for (const auto& p : plan_trials(*make_automode_source(spec, cost, at_hand), spec.limits)) {
+      const TrainingParams t = trial_params(spec, p.proposal.config);
+      nlohmann::json v = p.proposal.config.values;
+      v["model_name"] = t.model_name;
+      v["pretrained_weights"] = t.pretrained_weights;
+      order.push_back(v);
+    }
+    return order;
+  };
+  const WeightsAtHand all = [](const PortfolioEntry&) { return true; };
+  const WeightsAtHand nano_only = [](const PortfolioEntry& e) {
+    return e.weights == "none" || (e.model_name == "yolov5" && e.model_size == "nano");
+  };
+  auto order = first_of("", all);
+  ASSERT_GE(order.size(), 4u);
+  EXPECT_EQ(order[0]["model_name"], "yolov5");
+  EXPECT_EQ(order[0]["model_size"], "nano");
+  EXPECT_EQ(order[0]["pretrained_weights"], "coco");
+  EXPECT_EQ(order[1]["model_name"], "fastestdet");
+  EXPECT_EQ(order[1]["pretrained_weights"], "coco");
+  EXPECT_FALSE(order[1].contains("model_size"));  // sizeless
+  bool scratch_seen = false;  // every pretrained entry before every scratch one
+  for (const auto& v : order) {
+    if (v["pretrained_weights"] == "none") scratch_seen = true;
+    else EXPECT_FALSE(scratch_seen) << v.dump();
+  }
+  // Once a fine-tuned trial has finished, the scratch entries are passed over for refinement.
+  {
+    JobSpec spec = parse_job_yaml_text(head, "job.yml", "/tmp");
+    auto source = make_automode_source(spec, cost, nano_only);
+    auto p = source->next({}, std::nullopt);
+    ASSERT_TRUE(p);
+    PastTrial done;
+    done.config = p->config;
+    done.meta = p->to_json();
+    done.finished = true;
+    done.objective = 0.9;
+    auto next = source->next({done}, std::nullopt);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->source, "refine");
+    EXPECT_EQ(next->config.values["pretrained_weights"], "coco");
+    EXPECT_EQ(next->config.values["model_size"], "nano");
+    done.objective.reset();  // it failed: training from scratch is what is left
+    next = source->next({done}, std::nullopt);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->source, "portfolio");
+    EXPECT_EQ(next->config.values["pretrained_weights"], "none");
+  }
+  order = first_of("", nano_only);
+  EXPECT_EQ(order[0]["model_name"], "yolov5");
+  EXPECT_EQ(order[0]["pretrained_weights"], "coco");
+  EXPECT_EQ(order[1]["pretrained_weights"], "none");  // small's weights are not cached
+  order = first_of("training_parameters: {model_name: yolov5}\n", all);
+  for (const auto& v : order) EXPECT_EQ(v["model_name"], "yolov5") << v.dump();
+  EXPECT_EQ(order[0]["pretrained_weights"], "coco");
+  order = first_of("training_parameters: {pretrained_weights: none}\n", all);
+  for (const auto& v : order) EXPECT_EQ(v["pretrained_weights"], "none") << v.dump();
+  order = first_of("training_parameters: {model_size: small}\n", all);
+  for (const auto& v : order) EXPECT_EQ(v["model_name"], "yolov5") << v.dump();
+
+  // The cache decides by default: an empty folder has nothing, the shared one FastestDet's and
+  // YOLOv5n's COCO weights.
+  {
+    ScopedWeightsFolder empty;
+    for (const auto& e : automode_portfolio()) EXPECT_EQ(weights_in_cache(e), e.weights == "none") << e.why;
+  }
+  const std::string shared = shared_datasets_dir();
+  if (!shared.empty()) {
+    ScopedWeightsFolder folder(shared + "/../weights");
+    EXPECT_TRUE(weights_in_cache(automode_portfolio()[0]));
+    EXPECT_TRUE(weights_in_cache(automode_portfolio()[1]));
+  }
+}
+
+// A family's MACs cost mac_time_factor times YOLOv5's: FastestDet's depthwise layers train slower
+// per MAC than YOLOv5's dense convolutions.
+TEST(AutoMode, CostModelWeighsTheFamilysMacs) {
+  const CostModel cost(DataSize{128, 32, 1}, 20e9);
+  TrainingParams fd = default_params("fastestdet");
+  fd.image_size = 352;
+  const auto& spec = models::family_spec("fastestdet");
+  EXPECT_GT(spec.mac_time_factor, 1.0);
+  const double macs = spec.forward_macs("", 352, 1);
+  EXPECT_NEAR(cost.epoch_seconds(fd), spec.mac_time_factor * macs * (3.0 * 128 + 32.0 / fd.evaluation_frequency) / 20e9, 1e-9);
 }
 
 // `autodet train --dry-run` on an AutoMode job: the plan, and never more than timeout_minutes.
@@ -146,6 +249,7 @@ TEST(AutoMode, DryRunPrintsThePlanWithinTheTimeout) {
         << out;
     return out;
   };
+  ScopedWeightsFolder no_weights;  // the plan of a machine with an empty weights cache
   const std::string open = plan_of("");
   EXPECT_NE(open.find("auto_mode, up to 10 trials"), std::string::npos) << open;
   EXPECT_NE(open.find("GMAC/s per trial"), std::string::npos) << open;

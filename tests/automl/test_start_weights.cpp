@@ -28,18 +28,7 @@ void register_published_family() {
   models::register_family(f);
 }
 
-struct WeightsFolder {
-  TempDir dir;
-  std::string old;
-  WeightsFolder() {
-    if (const char* v = std::getenv("AUTODET_WEIGHTS")) old = v;
-    ::setenv("AUTODET_WEIGHTS", dir.path().c_str(), 1);
-  }
-  ~WeightsFolder() {
-    if (old.empty()) ::unsetenv("AUTODET_WEIGHTS");
-    else ::setenv("AUTODET_WEIGHTS", old.c_str(), 1);
-  }
-};
+using WeightsFolder = ScopedWeightsFolder;
 
 TrainingParams params_for(const std::string& family, const std::string& pretrained) {
   TrainingParams p;
@@ -77,8 +66,8 @@ TEST(StartWeights, YoloV5StartsFromUltralyticsCocoCheckpointOfItsSize) {
     EXPECT_NE(m.find("autodet weights pull yolov5-nano-coco"), std::string::npos) << m;
     EXPECT_NE(m.find("https://github.com/ultralytics/yolov5/releases/download/v6.1/yolov5n.pt"), std::string::npos) << m;
   }
-  make_dirs(w.dir / "yolov5");
-  write_text(w.dir / "yolov5/yolov5n_coco_v6.1.pt", "x");
+  make_dirs(w / "yolov5");
+  write_text(w / "yolov5/yolov5n_coco_v6.1.pt", "x");
   StartChoice c = choose_start_weights(nano);
   ASSERT_TRUE(c.start);
   EXPECT_EQ(c.start->kind, "coco");
@@ -102,18 +91,18 @@ TEST(StartWeights, AutoPicksTheFirstPublishedFileFoundAndFailsNamingTheMissingOn
     EXPECT_NE(m.find("https://example.org/det_coco.pth"), std::string::npos) << m;
     EXPECT_NE(m.find("pretrained_weights: none"), std::string::npos) << m;
   }
-  write_text(w.dir / "backbone.pth", "x");
+  write_text(w / "backbone.pth", "x");
   StartChoice backbone = choose_start_weights(params_for("published_test_family", "auto"));
   ASSERT_TRUE(backbone.start);
   EXPECT_EQ(backbone.start->kind, "imagenet");
   EXPECT_EQ(backbone.start->prefix, "backbone.");
   EXPECT_FALSE(backbone.start->whole);
-  write_text(w.dir / "det_coco.pth", "x");
+  write_text(w / "det_coco.pth", "x");
   StartChoice coco = choose_start_weights(params_for("published_test_family", "auto"));
   ASSERT_TRUE(coco.start);
   EXPECT_EQ(coco.start->kind, "coco");
   EXPECT_TRUE(coco.start->whole);
-  EXPECT_EQ(coco.start->path, join_path(w.dir.path(), "det_coco.pth"));
+  EXPECT_EQ(coco.start->path, join_path(w.path(), "det_coco.pth"));
   StartChoice imagenet = choose_start_weights(params_for("published_test_family", "imagenet"));
   ASSERT_TRUE(imagenet.start);
   EXPECT_EQ(imagenet.start->kind, "imagenet");
@@ -122,16 +111,16 @@ TEST(StartWeights, AutoPicksTheFirstPublishedFileFoundAndFailsNamingTheMissingOn
 
 TEST(StartWeights, AFileIsReadAsPyTorchsUnlessItIsAnAutodetWeightFile) {
   WeightsFolder w;
-  EXPECT_THROW(choose_start_weights(params_for("yolov5", w.dir / "nope.pth")), DataError);
-  write_text(w.dir / "user.pth", "not checked here");
-  StartChoice user = choose_start_weights(params_for("yolov5", w.dir / "user.pth"));
+  EXPECT_THROW(choose_start_weights(params_for("yolov5", w / "nope.pth")), DataError);
+  write_text(w / "user.pth", "not checked here");
+  StartChoice user = choose_start_weights(params_for("yolov5", w / "user.pth"));
   ASSERT_TRUE(user.start);
   EXPECT_EQ(user.start->kind, "file");
   models::YoloV5 net(models::config_for_size("nano", 1), 1);
-  save_weights(w.dir / "model.pt", *net, {{"architecture", {{"model_name", "yolov5"}}}});
+  save_weights(w / "model.pt", *net, {{"architecture", {{"model_name", "yolov5"}}}});
   TrainingParams p = params_for("yolov5", "none");
-  p.checkpoint_filename = w.dir / "model.pt";
+  p.checkpoint_filename = w / "model.pt";
   StartChoice own = choose_start_weights(p);
   EXPECT_FALSE(own.start);
-  EXPECT_EQ(own.init_weights, w.dir / "model.pt");
+  EXPECT_EQ(own.init_weights, w / "model.pt");
 }
