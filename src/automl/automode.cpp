@@ -100,6 +100,7 @@ class AutoModeSource : public TrialSource {
     for (const auto& t : past) after = std::max(after, t.meta.value("portfolio_index", -1));
     const auto& portfolio = automode_portfolio();
     std::optional<Proposal> cheapest;
+    bool cheapest_pretrained = false;
     // Once a fine-tuned trial has a result, training from scratch cannot catch up in CPU minutes
     // (docs/automode.md): the time left goes to refining the best trial instead.
     bool fine_tuned = false;
@@ -114,7 +115,13 @@ class AutoModeSource : public TrialSource {
       Proposal p = estimated(config_of(portfolio[std::size_t(i)].to_values()), "portfolio");
       p.portfolio_index = i;
       if (!remaining || *p.estimated_minutes <= *remaining) return p;
-      if (!cheapest || *p.estimated_minutes < *cheapest->estimated_minutes) cheapest = p;
+      // Nothing fitting, a fine-tuned model cut at the deadline still beats one from scratch.
+      const bool pretrained = portfolio[std::size_t(i)].weights != "none";
+      if (!cheapest || (pretrained && !cheapest_pretrained) ||
+          (pretrained == cheapest_pretrained && *p.estimated_minutes < *cheapest->estimated_minutes)) {
+        cheapest = p;
+        cheapest_pretrained = pretrained;
+      }
     }
     if (past.empty()) return cheapest;  // nothing fits: one model cut at the deadline beats none
     return refine(past, remaining);

@@ -172,6 +172,13 @@ TEST(AutoMode, PretrainedEntriesComeFirstWhenTheirWeightsAreAtHand) {
     if (v["pretrained_weights"] == "none") scratch_seen = true;
     else EXPECT_FALSE(scratch_seen) << v.dump();
   }
+  // When nothing fits, the first trial is the cheapest fine-tuned entry, not a scratch one.
+  {
+    JobSpec spec = parse_job_yaml_text(head, "job.yml", "/tmp");
+    auto forced = make_automode_source(spec, cost, all)->next({}, 0.01);
+    ASSERT_TRUE(forced);
+    EXPECT_EQ(forced->config.values["pretrained_weights"], "coco");
+  }
   // Once a fine-tuned trial has finished, the scratch entries are passed over for refinement.
   {
     JobSpec spec = parse_job_yaml_text(head, "job.yml", "/tmp");
