@@ -47,7 +47,7 @@ const std::vector<PortfolioEntry>& automode_portfolio() {
 }
 
 bool weights_in_cache(const PortfolioEntry& e) {
-  return e.weights == "none" || published_weights_cached(e.model_name, e.model_size, e.weights);
+  return !e.pretrained() || published_weights_cached(e.model_name, e.model_size, e.weights);
 }
 
 double CostModel::epoch_seconds(const TrainingParams& p) const {
@@ -106,17 +106,17 @@ class AutoModeSource : public TrialSource {
     bool fine_tuned = false;
     for (const auto& t : past) {
       const int i = t.meta.value("portfolio_index", -1);
-      if (t.finished && t.objective && i >= 0 && i < int(portfolio.size()) && portfolio[std::size_t(i)].weights != "none")
+      if (t.finished && t.objective && i >= 0 && i < int(portfolio.size()) && portfolio[std::size_t(i)].pretrained())
         fine_tuned = true;
     }
     for (int i = after + 1; i < int(portfolio.size()); ++i) {
       if (!usable_[std::size_t(i)]) continue;
-      if (fine_tuned && portfolio[std::size_t(i)].weights == "none") break;
+      const bool pretrained = portfolio[std::size_t(i)].pretrained();
+      if (fine_tuned && !pretrained) break;
       Proposal p = estimated(config_of(portfolio[std::size_t(i)].to_values()), "portfolio");
       p.portfolio_index = i;
       if (!remaining || *p.estimated_minutes <= *remaining) return p;
       // Nothing fitting, a fine-tuned model cut at the deadline still beats one from scratch.
-      const bool pretrained = portfolio[std::size_t(i)].weights != "none";
       if (!cheapest || (pretrained && !cheapest_pretrained) ||
           (pretrained == cheapest_pretrained && *p.estimated_minutes < *cheapest->estimated_minutes)) {
         cheapest = p;
@@ -129,8 +129,8 @@ class AutoModeSource : public TrialSource {
 
  private:
   // An entry of another family than the job names (or a sizeless one when it names a size), or
-  // starting elsewhere than the job says
-  // (none or coco), would only repeat another entry under the job's values: it is left out.
+  // starting elsewhere than the job says (none or coco), would only repeat another entry under
+  // the job's values: it is left out.
   bool fits_the_job(const PortfolioEntry& e) const {
     if (spec_.param_where.count("model_name") && spec_.params.model_name != e.model_name) return false;
     if (spec_.param_where.count("model_size") && e.model_size.empty()) return false;  // a sizeless family

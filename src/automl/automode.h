@@ -27,6 +27,7 @@ struct PortfolioEntry {
   int batch = 16;
   std::string why;  // one line: what this entry tries
 
+  bool pretrained() const { return weights != "none"; }
   nlohmann::json to_values() const;
 };
 
@@ -37,9 +38,6 @@ const std::vector<PortfolioEntry>& automode_portfolio();
 // Whether the weights an entry starts from are at hand (always, for "none").
 using WeightsAtHand = std::function<bool(const PortfolioEntry&)>;
 bool weights_in_cache(const PortfolioEntry& entry);
-
-// The portfolio, in the order it is tried.
-const std::vector<PortfolioEntry>& automode_portfolio();
 
 // The sizes of the job's data that training time depends on.
 struct DataSize {

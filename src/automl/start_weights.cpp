@@ -42,6 +42,13 @@ std::string how_to_provide(const std::string& family, const models::WeightSource
          ", $AUTODET_WEIGHTS moves it), or set pretrained_weights: none to train from random weights";
 }
 
+// Whether a published file is the family's weights of the kind wanted ("auto": any) for model_size.
+bool source_fits(const models::FamilySpec& family, const models::WeightSource& w, const std::string& want,
+                 const std::string& model_size) {
+  if (want != "auto" && w.kind != want) return false;
+  return family.sizes.empty() || w.model_size.empty() || w.model_size == model_size;
+}
+
 }  // namespace
 
 StartChoice choose_start_weights(const TrainingParams& p) {
@@ -58,8 +65,7 @@ StartChoice choose_start_weights(const TrainingParams& p) {
   const bool sized = !family.sizes.empty();
   const models::WeightSource* missing = nullptr;
   for (const models::WeightSource& w : family.weights) {
-    if (want != "auto" && w.kind != want) continue;
-    if (sized && !w.model_size.empty() && w.model_size != p.model_size) continue;
+    if (!source_fits(family, w, want, p.model_size)) continue;
     const std::string path = hub::WeightsCache().path_of(w);
     if (!fs_exists(path)) {
       if (!missing) missing = &w;
@@ -85,8 +91,7 @@ bool published_weights_cached(const std::string& family_name, const std::string&
   if (!models::is_registered_detector(family_name)) return false;
   const models::FamilySpec& family = models::family_spec(family_name);
   for (const models::WeightSource& w : family.weights) {
-    if (w.kind != kind) continue;
-    if (!family.sizes.empty() && !w.model_size.empty() && w.model_size != model_size) continue;
+    if (!source_fits(family, w, kind, model_size)) continue;
     if (fs_exists(hub::WeightsCache().path_of(w))) return true;
   }
   return false;
