@@ -25,17 +25,29 @@ for b in "$BUILD"/bench/bench_*; do
 done
 
 echo "== FastestDet training, batch 16 at 352 px, AdamW: autodet vs the same network in PyTorch (Python)"
+# Shared machines drift by 1.5x within minutes, so autodet and the peer alternate for 3 rounds and
+# the median of each round's ratio is the figure.
 if [ -f ../shared/datasets/raccoon/train_labels.csv ]; then
-  "$BUILD/bench/bench_train_fastestdet" --benchmark_format=json --benchmark_out=/tmp/autodet_bench_fastestdet.json \
-    --benchmark_out_format=json >/dev/null
-  peer=$($PY bench/fastestdet_peer.py ../shared/datasets/raccoon/train_labels.csv ../shared/datasets/raccoon/images 20)
-  $PY - "$peer" <<'PYEOF'
-import json, sys
-peer = json.loads(sys.argv[1])
-ours = {b["name"].split("/")[0]: b["images/s"] for b in json.load(open("/tmp/autodet_bench_fastestdet.json"))["benchmarks"]}
-step, loop = ours["BM_FastestDetStep"], ours["BM_FastestDetLoop"]
-print(f"one step (fixed batch)      : autodet {step:6.1f} img/s   PyTorch {peer['step_images_per_s']:6.1f} img/s   -> {step / peer['step_images_per_s']:.2f}x")
-print(f"whole loop (raccoon, loader): autodet {loop:6.1f} img/s   PyTorch {peer['loop_images_per_s']:6.1f} img/s   -> {loop / peer['loop_images_per_s']:.2f}x  (target >= 2x)")
+  rounds=()
+  for r in 1 2 3; do
+    "$BUILD/bench/bench_train_fastestdet" --benchmark_format=json --benchmark_out=/tmp/autodet_bench_fastestdet.json \
+      --benchmark_out_format=json >/dev/null
+    peer=$($PY bench/fastestdet_peer.py ../shared/datasets/raccoon/train_labels.csv ../shared/datasets/raccoon/images 20)
+    ours=$($PY -c "import json; print(json.dumps({b['name'].split('/')[0]: b['images/s'] for b in json.load(open('/tmp/autodet_bench_fastestdet.json'))['benchmarks']}))")
+    rounds+=("{\"ours\": $ours, \"peer\": $peer}")
+  done
+  $PY - "${rounds[@]}" <<'PYEOF'
+import json, statistics, sys
+rounds = [json.loads(a) for a in sys.argv[1:]]
+steps, loops = [], []
+for i, r in enumerate(rounds, 1):
+    o, p = r["ours"], r["peer"]
+    steps.append(o["BM_FastestDetStep"] / p["step_images_per_s"])
+    loops.append(o["BM_FastestDetLoop"] / p["loop_images_per_s"])
+    print(f"round {i}: step autodet {o['BM_FastestDetStep']:5.1f} vs PyTorch {p['step_images_per_s']:5.1f} img/s;"
+          f" loop autodet {o['BM_FastestDetLoop']:5.1f} vs PyTorch {p['loop_images_per_s']:5.1f} img/s")
+print(f"one step (fixed batch)      : autodet/PyTorch median {statistics.median(steps):.2f}x")
+print(f"whole loop (raccoon, loader): autodet/PyTorch median {statistics.median(loops):.2f}x  (target >= 2x)")
 PYEOF
 else
   echo "skipped: ../shared/datasets/raccoon is absent"

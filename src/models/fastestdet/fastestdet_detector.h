@@ -9,6 +9,7 @@
 #include "models/detector.h"
 #include "models/fastestdet/fastestdet_loss.h"
 #include "models/fastestdet/fastestdet_net.h"
+#include "models/ops/memory_format.h"
 
 namespace autodet::models {
 
@@ -33,6 +34,7 @@ class FastestDetDetector : public Detector {
   nlohmann::json architecture() const override;
   std::vector<std::string> freeze_groups() const override;
   std::vector<std::string> class_layers() const override;
+  void use_channels_last() override { store_convs_channels_last(*net_); }
 
   FastestDetNet& network() { return net_; }
 

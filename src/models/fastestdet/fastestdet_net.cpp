@@ -69,7 +69,10 @@ FastestDetNetImpl::FastestDetNetImpl(std::int64_t num_classes) : num_classes_(nu
 }
 
 torch::Tensor FastestDetNetImpl::forward(const torch::Tensor& images) {
-  auto [c2, c3, c4] = backbone->forward(images.flip({1}));  // RGB -> BGR
+  // RGB -> BGR, and NHWC: oneDNN's depthwise convolutions, batch norms and their backward passes are
+  // about 1.5x faster in that layout on the CPU than in NCHW (bench_train_fastestdet), so every
+  // activation of the network stays channels-last.
+  auto [c2, c3, c4] = backbone->forward(images.flip({1}).contiguous(torch::MemoryFormat::ChannelsLast));
   namespace F = torch::nn::functional;
   auto down = F::avg_pool2d(c2, F::AvgPool2dFuncOptions(3).stride(2).padding(1));
   auto up = F::interpolate(c4, F::InterpolateFuncOptions()

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "models/ops/memory_format.h"
 
 namespace autodet::models {
 
@@ -145,14 +146,7 @@ void YoloV5Impl::reset_parameters(std::uint64_t seed) {
   detect->initialize_biases();
 }
 
-void YoloV5Impl::use_channels_last() {
-  torch::NoGradGuard no_grad;
-  for (auto& p : parameters()) {
-    if (p.dim() != 4) continue;
-    p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
-    if (p.grad().defined()) p.mutable_grad() = p.grad().contiguous(torch::MemoryFormat::ChannelsLast);
-  }
-}
+void YoloV5Impl::use_channels_last() { store_convs_channels_last(*this); }
 
 std::vector<std::vector<float>> YoloV5Impl::anchors_pixels() const {
   auto a = detect->anchors.detach().to(torch::kCPU, torch::kFloat).contiguous();
