@@ -42,6 +42,10 @@ TrainConfig to_train_config(const TrainingParams& p) {
   c.checkpoint_frequency = p.checkpoint_frequency;
   c.layers_to_freeze = p.layers_to_freeze;
   c.metric_type = p.validation_metric_type;
+  c.best_epoch_metric = p.best_epoch_metric;
+  if (c.best_epoch_metric == "coco_ap" && c.metric_type == "none")
+    throw UsageError("training_parameters.best_epoch_metric: coco_ap ranks epochs by their COCO AP, which "
+                     "validation_metric_type none does not compute; use coco, voc or coco_voc");
   c.iou_threshold = p.validation_iou_threshold;
   c.box_score_threshold = p.box_score_threshold;
   c.nms_iou_threshold = p.nms_iou_threshold;

@@ -102,7 +102,7 @@ void run(const Args& a) {
     if (r.trial.empty())
       log::out() << "job " << r.job << ": " << r.trials << " trials, none with a model\n";
     else
-      log::out() << "job " << r.job << ": " << r.trials << " trials, best trial " << r.trial << " (mean_average_precision "
+      log::out() << "job " << r.job << ": " << r.trials << " trials, best trial " << r.trial << " (" << r.train.score_name << " "
                  << r.train.best_score << " at epoch " << r.train.best_epoch << ")\nbest model: " << r.best_model_dir
                  << "\n`autodet jobs show " << r.job << "` compares the trials\n";
     return;
@@ -113,7 +113,7 @@ void run(const Args& a) {
     set_exit_code(1);
     return;
   }
-  log::out() << "job " << r.job << ": best epoch " << r.train.best_epoch + 1 << ", mean_average_precision "
+  log::out() << "job " << r.job << ": best epoch " << r.train.best_epoch + 1 << ", " << r.train.score_name << " "
              << r.train.best_score << (r.train.timed_out ? " (stopped by its time limit)" : "")
              << "\nbest model: " << r.best_model_dir << "\n";
 }

@@ -85,8 +85,9 @@ void ProgressHook::on_epoch_end(const EpochSummary& s) {
 }
 
 void ProgressHook::on_train_end(const nlohmann::json& r) {
-  log::info("done: {} epochs, best epoch {} (mAP {:.4f}){}{}", r.value("epochs_run", 0), r.value("best_epoch", -1) + 1,
-            r.value("best_score", 0.0), r.value("stopped_early", false) ? ", stopped early" : "",
+  const std::string name = r.value("score_name", "mean_average_precision");
+  log::info("done: {} epochs, best epoch {} ({} {:.4f}){}{}", r.value("epochs_run", 0), r.value("best_epoch", -1) + 1,
+            name == "mean_average_precision" ? "mAP" : name, r.value("best_score", 0.0), r.value("stopped_early", false) ? ", stopped early" : "",
             r.value("interrupted", false) ? ", interrupted (resume with --resume)" : "");
 }
 

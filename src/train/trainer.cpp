@@ -172,6 +172,8 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
 
   eval::EvalOptions eo;
   eo.metric = eval::parse_metric_type(cfg.metric_type == "none" ? "voc" : cfg.metric_type);
+  const bool by_coco_ap = cfg.best_epoch_metric == "coco_ap";
+  if (by_coco_ap && eo.metric == eval::MetricType::Voc) eo.metric = eval::MetricType::CocoVoc;
   eo.voc.iou_threshold = cfg.iou_threshold;
   eo.box_score_threshold = cfg.box_score_threshold;
   models::DetectOptions nms;
@@ -298,7 +300,8 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       summary.metrics["validation_seconds"] = vr.seconds;
       summary.evaluated = true;
       append_per_label(per_label, vr.report);
-      const double score = vr.report.mean_average_precision.value_or(0.0);
+      const double score = by_coco_ap ? (vr.report.coco ? std::max(0.0, vr.report.coco->stats[0]) : 0.0)
+                                      : vr.report.mean_average_precision.value_or(0.0);
       summary.best = stopper.update(epoch, score, cfg.metric_type == "none");
       if (summary.best) {
         best_metrics = summary.metrics;
@@ -340,6 +343,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
 
   result.best_epoch = stopper.best_epoch();
   result.best_score = stopper.best_score();
+  if (by_coco_ap) result.score_name = "COCO AP@[.5:.95]";
   result.best_metrics = best_metrics;
   const std::string best_path = join_path(trial_dir, "best.pt");
   if (fs_exists(best_path) && !result.interrupted) {
@@ -364,7 +368,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     });
   }
   nlohmann::json summary{{"epochs_run", result.epochs_run}, {"best_epoch", result.best_epoch},
-                         {"best_score", result.best_score}, {"stopped_early", result.stopped_early},
+                         {"best_score", result.best_score}, {"score_name", result.score_name}, {"stopped_early", result.stopped_early},
                          {"interrupted", result.interrupted}, {"terminated", result.terminated}, {"timed_out", result.timed_out},
                          {"package", result.package_dir}};
   for (auto* h : hooks) h->on_train_end(summary);

@@ -49,6 +49,10 @@ struct TrainConfig {
   std::optional<int> checkpoint_frequency;
   std::optional<int> layers_to_freeze;
   std::string metric_type = "voc";
+  // primary: the best epoch is the one with the best primary metric (R4.13); coco_ap: the best COCO
+  // AP@[.5:.95] (COCO metrics are then computed whatever metric_type says). The trial's score is
+  // that number, and early stopping watches it.
+  std::string best_epoch_metric = "primary";
   double iou_threshold = 0.5;
   double box_score_threshold = 0.1;
   double nms_iou_threshold = 0.5;
@@ -110,6 +114,7 @@ struct TrainResult {
   bool timed_out = false;    // max_minutes was reached: ended for good, as terminated
   std::map<std::string, double> best_metrics;
   std::string package_dir;   // "" when interrupted before any evaluation
+  std::string score_name = "mean_average_precision";  // what best_score is (TrainConfig::best_epoch_metric)
 };
 
 // Trains in trial_dir: `checkpoint.pt` (last completed epoch, resumable), `best.pt`,

@@ -246,6 +246,10 @@ TEST(TrainingParamsValues, SwitchesOptionalsAndExtras) {
   set(p, "precision", "float32");
   EXPECT_EQ(p.precision, "fp32");
   EXPECT_NE(error_of("precision", "fp16").find("auto, fp32, bf16"), std::string::npos);
+  EXPECT_EQ(p.best_epoch_metric, "primary");
+  set(p, "best_epoch_metric", "coco_ap");
+  EXPECT_EQ(p.best_epoch_metric, "coco_ap");
+  EXPECT_NE(error_of("best_epoch_metric", "ap50").find("one of: primary, coco_ap"), std::string::npos);
 }
 
 TEST(TrainingParamsValues, UnknownNameSuggestsTheJobName) {

@@ -79,6 +79,31 @@ TEST(Trainer, TrainsEvaluatesAndWritesThePackage) {
   EXPECT_EQ(read_checkpoint_meta(join_path(out.path(), "checkpoint.pt"))["epoch"], 2);
 }
 
+TEST(Trainer, BestEpochByCocoApPicksTheEpochWithTheBestApAcrossIouThresholds) {
+  TinyData d;
+  TempDir out;
+  Recorder rec;
+  TrainConfig c = tiny_config();
+  c.epochs = 4;
+  c.early_stopping = false;
+  c.box_score_threshold = 0.0;  // an untrained model's scores are low; keep every detection
+  c.best_epoch_metric = "coco_ap";  // metric_type stays voc: COCO AP is computed anyway
+  TrainResult r = train_detector(c, d.train, d.val, out.path(), false, {&rec});
+  ASSERT_EQ(rec.epochs.size(), 4u);
+  int want = -1;
+  double best = -1;
+  for (const auto& e : rec.epochs) {
+    ASSERT_TRUE(e.metrics.count("coco_AP"));
+    ASSERT_TRUE(e.metrics.count("mean_average_precision"));  // the primary (VOC) value is still reported
+    const double ap = std::max(0.0, e.metrics.at("coco_AP"));
+    if (ap >= best) best = ap, want = e.epoch;  // ties go to the later epoch (R4.13)
+  }
+  EXPECT_EQ(r.best_epoch, want);
+  EXPECT_DOUBLE_EQ(r.best_score, best);
+  EXPECT_EQ(r.score_name, "COCO AP@[.5:.95]");
+  EXPECT_EQ(read_model_package(r.package_dir).metrics["best_epoch"], want);
+}
+
 TEST(Trainer, LogTrainingMetricsEvaluatesTheTrainingImagesToo) {
   TinyData d;
   TempDir out;
