@@ -88,7 +88,7 @@ std::vector<ParamInfo> build_table() {
       // §4.3 / §4.4
       Row("validation_metric_type", K::Enum, &TP::validation_metric_type, "metric computation (§6.2)")
           .choices({"none", "coco", "voc", "coco_voc"}),
-      Row("best_epoch_metric", K::Enum, &TP::best_epoch_metric, "primary or coco_ap: picks the best epoch and trial")
+      Row("best_epoch_metric", K::Enum, &TP::best_epoch_metric, "primary or coco_ap: picks each trial's best epoch")
           .choices({"primary", "coco_ap"}).extra().runtime(""),
       Row("validation_iou_threshold", K::Float, &TP::validation_iou_threshold, "IoU of a true positive")
           .range(0.1, 1),

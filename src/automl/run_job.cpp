@@ -114,7 +114,6 @@ RunJobResult from_sweep(const SweepResult& r) {
   out.trials = r.trials;
   out.best_model_dir = r.best_model_dir;
   out.train.interrupted = r.interrupted;
-  out.train.score_name = r.score_name;
   if (r.best) {
     out.trial = r.best->trial;
     out.train.best_score = r.best->value;

@@ -362,7 +362,6 @@ class Scheduler {
     save_elapsed();
     publish_best();
     SweepResult out;
-    if (spec_.params.best_epoch_metric == "coco_ap") out.score_name = "COCO AP@[.5:.95]";
     out.job = spec_.name;
     out.interrupted = interrupted;
     const auto trials = rs_.list_trials(spec_.name);

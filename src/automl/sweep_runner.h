@@ -37,7 +37,6 @@ struct SweepResult {
   std::optional<store::BestTrial> best;
   std::string best_model_dir;  // "" when no trial left a model
   bool interrupted = false;
-  std::string score_name = "mean_average_precision";  // what best->value is (best_epoch_metric)
 };
 
 // Records a new sweep or AutoMode job (spec parsed and checked; saved as saved_job() says, the

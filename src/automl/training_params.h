@@ -68,8 +68,9 @@ struct TrainingParams {
   AdvancedSettings advanced_settings;
   // §4.3 / §4.4 detection
   std::string validation_metric_type = "voc";  // none | coco | voc | coco_voc
-  // What picks the best epoch, stops early and ranks trials (autodet): primary (the primary metric,
-  // as Azure does, R4.13) or coco_ap (COCO AP@[.5:.95], computed whatever validation_metric_type says).
+  // What picks a trial's best epoch and drives its early stopping (autodet): primary (the primary
+  // metric, as Azure does, R4.13) or coco_ap (COCO AP@[.5:.95], computed whatever
+  // validation_metric_type says). Trials of a sweep are still ranked by the primary metric.
   std::string best_epoch_metric = "primary";
   double validation_iou_threshold = 0.5;       // clamped to [0.1, 1]
   int min_size = 600;                          // R-CNN / RetinaNet only

@@ -50,8 +50,8 @@ struct TrainConfig {
   std::optional<int> layers_to_freeze;
   std::string metric_type = "voc";
   // primary: the best epoch is the one with the best primary metric (R4.13); coco_ap: the best COCO
-  // AP@[.5:.95] (COCO metrics are then computed whatever metric_type says). The trial's score is
-  // that number, and early stopping watches it.
+  // AP@[.5:.95] (COCO metrics are then computed whatever metric_type says). best_score is that
+  // number, and early stopping watches it.
   std::string best_epoch_metric = "primary";
   double iou_threshold = 0.5;
   double box_score_threshold = 0.1;
