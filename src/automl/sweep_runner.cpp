@@ -119,7 +119,8 @@ class Scheduler {
  public:
   Scheduler(JobSpec spec, store::RunStore& rs, store::Workspace ws, SweepOptions o, std::unique_ptr<TrialSource> source)
       : spec_(std::move(spec)), rs_(rs), ws_(std::move(ws)), o_(std::move(o)), source_(std::move(source)),
-        budget_(sweep::SweepBudget::of(spec_.limits, trial_timeout(spec_))), exe_(executable_of(o_)) {
+        budget_(sweep::SweepBudget::of(spec_.limits, trial_timeout(spec_))), exe_(executable_of(o_)),
+        metric_(store::ranking_metric(rs_.get_job(spec_.name))) {
     if (!spec_.sweep.is_null()) {
       const auto settings = sweep::parse_sweep(spec_.sweep, spec_.source_file);
       if (settings.early_termination) {
@@ -316,7 +317,7 @@ class Scheduler {
     for (std::size_t i = 0; i < trials.size(); ++i) {
       // The history is kept in a variable: a range-for over a part of a temporary would read freed memory.
       const store::MetricHistory history = rs_.metric_history(trials[i].id);
-      const auto primary = history.find(store::kPrimaryMetric);
+      const auto primary = history.find(metric_);
       if (primary != history.end())
         for (const auto& p : primary->second)
           if (!std::isnan(p.value)) metrics[i].by_epoch[p.epoch] = p.value;
@@ -354,7 +355,7 @@ class Scheduler {
     if (tags.is_object() && tags.value(kBestTag, "") == best->trial && fs_exists(ws_.best_model_dir(spec_.name))) return;
     copy_model_package(package, ws_.best_model_dir(spec_.name));
     rs_.set_job_tag(spec_.name, kBestTag, best->trial);
-    log::info("job {}: best trial {} ({} {:.5f})", spec_.name, best->trial, store::kPrimaryMetric, best->value);
+    log::info("job {}: best trial {} ({} {:.5f})", spec_.name, best->trial, metric_, best->value);
   }
 
   SweepResult finish(bool interrupted) {
@@ -400,6 +401,7 @@ class Scheduler {
   std::string policy_name_;
   sweep::SweepBudget budget_;
   std::string exe_;
+  std::string metric_;  // what ranks trials and what early termination compares
   std::vector<Running> running_;
   SteadyClock::time_point start_;
   SteadyClock::time_point last_saved_{};
@@ -413,6 +415,7 @@ JobSpec spec_of_job(const store::JobRecord& job, const store::Workspace& ws) {
 }  // namespace
 
 std::vector<PastTrial> past_trials(store::RunStore& rs, const std::string& job) {
+  const std::string metric = store::ranking_metric(rs.get_job(job));
   std::vector<PastTrial> out;
   for (const auto& t : rs.list_trials(job)) {
     PastTrial p;
@@ -423,7 +426,7 @@ std::vector<PastTrial> past_trials(store::RunStore& rs, const std::string& job) 
     p.finished = store::is_final(t.status);
     const store::MetricHistory h = rs.metric_history(t.id);
     if (p.finished && t.status != RunStatus::Failed)
-      if (auto best = store::best_point(h)) p.objective = best->value;
+      if (auto best = store::best_point(h, metric)) p.objective = best->value;
     if (p.finished) p.minutes = store::seconds_between(t.times.started, t.times.ended).value_or(0) / 60.0;
     if (auto it = h.find("epoch_seconds"); it != h.end() && !it->second.empty()) {
       double sum = 0;

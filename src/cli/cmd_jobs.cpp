@@ -130,7 +130,8 @@ void list_jobs(const Args& a) {
     add_workspace_to_resume(j, a);
     if (j.contains("resume_command")) resumable.push_back(j["resume_command"]);
     rows.push_back({job.name, j["status"], std::to_string(j["trial_count"].get<std::size_t>()),
-                    metric_text(j["best_metric"]), when(job.times.created), duration_text(j["duration_seconds"])});
+                    metric_text(j["best_metric"]) + (j["ranking_metric"] == store::kPrimaryMetric || j["best_metric"].is_null() ? "" : " (COCO AP)"),
+                    when(job.times.created), duration_text(j["duration_seconds"])});
   }
   print_table({"NAME", "STATUS", "TRIALS", "BEST mAP", "CREATED (UTC)", "DURATION"}, rows,
               {false, false, true, true, false, true});
@@ -214,13 +215,13 @@ void show_job(const Args& a) {
     field("best trial", "none yet");
   else
     field("best trial", fmt::format("{} ({} {:.5f} at epoch {})", j["best_trial"].get<std::string>(),
-                                    store::kPrimaryMetric, j["best_metric"].get<double>(), j["best_epoch"].get<int>()));
+                                    j["ranking_metric"].get<std::string>(), j["best_metric"].get<double>(), j["best_epoch"].get<int>()));
   if (j["trials"].empty()) {
     log::out() << "\nno trials yet\n";
     return;
   }
   log::out() << "\n";
-  // Best first by the primary metric (trials without one last, in index order).
+  // Best first by the job's ranking metric (trials without one last, in index order).
   std::vector<json> trials(j["trials"].begin(), j["trials"].end());
   std::stable_sort(trials.begin(), trials.end(), [](const json& a, const json& b) {
     if (a["best_metric"].is_null() || b["best_metric"].is_null()) return !a["best_metric"].is_null() && b["best_metric"].is_null();
@@ -237,7 +238,8 @@ void show_job(const Args& a) {
                     std::to_string(epochs), duration_text(t["duration_seconds"]),
                     one ? parameters_text(t["parameters"], {}) : varying.empty() ? "-" : parameters_text(t["parameters"], varying)});
   }
-  print_table({"TRIAL", "STATUS", "BEST mAP", "AT EPOCH", "EPOCHS", "DURATION",
+  const bool by_coco = j["ranking_metric"] != store::kPrimaryMetric;
+  print_table({"TRIAL", "STATUS", by_coco ? "BEST COCO AP" : "BEST mAP", "AT EPOCH", "EPOCHS", "DURATION",
                one ? "PARAMETERS" : "PARAMETERS (those that differ)"},
               rows, {false, false, true, true, true, true, false});
   for (const json& t : trials)

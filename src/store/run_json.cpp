@@ -37,6 +37,7 @@ void add_job_fields(json& j, const JobRecord& job, Clock::time_point now) {
   j["updated"] = job.times.updated;
   j["duration_seconds"] = duration_json(job.times, now);
   j["skipped_images"] = parse_stored(job.skipped_images);
+  j["ranking_metric"] = ranking_metric(job);
 }
 
 }  // namespace
@@ -47,7 +48,7 @@ json duration_json(const Timings& t, Clock::time_point now) {
   return s ? json(*s) : json(nullptr);
 }
 
-json trial_json(RunStore& store, const TrialRecord& trial, Clock::time_point now) {
+json trial_json(RunStore& store, const TrialRecord& trial, const std::string& metric, Clock::time_point now) {
   json j;
   j["id"] = trial.id;
   j["index"] = trial.index;
@@ -68,7 +69,7 @@ json trial_json(RunStore& store, const TrialRecord& trial, Clock::time_point now
     j["metrics"][name] = values;
     j["metric_epochs"][name] = epochs;
   }
-  auto best = best_point(history);
+  auto best = best_point(history, metric);
   j["best_metric"] = best ? json(best->value) : json(nullptr);
   j["best_epoch"] = best ? json(best->epoch) : json(nullptr);
   j["artifacts"] = store.artifacts(trial.id);
@@ -96,7 +97,7 @@ json job_detail_json(RunStore& store, const JobRecord& job, Clock::time_point no
   j["spec"] = parse_stored(job.spec);
   j["tags"] = parse_stored(job.tags);
   j["trials"] = json::array();
-  for (const TrialRecord& t : store.list_trials(job.name)) j["trials"].push_back(trial_json(store, t, now));
+  for (const TrialRecord& t : store.list_trials(job.name)) j["trials"].push_back(trial_json(store, t, ranking_metric(job), now));
   auto best = store.best_trial(job.name);
   j["best_trial"] = best ? json(best->trial) : json(nullptr);
   j["best_metric"] = best ? json(best->value) : json(nullptr);

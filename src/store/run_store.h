@@ -15,6 +15,8 @@ namespace autodet::store {
 
 // The primary metric (spec R6.1); best trials are chosen by it (R6.11).
 inline constexpr const char* kPrimaryMetric = "mean_average_precision";
+// COCO AP@[.5:.95] as the trainer records it per epoch.
+inline constexpr const char* kCocoApMetric = "coco_AP";
 
 // When a job or trial was created, first started, ended, and last touched. ISO 8601 UTC
 // (timestamp.h); empty when it has not happened yet.
@@ -76,6 +78,10 @@ struct BestTrial {
 // weights the trainer keeps, R4.13).
 std::optional<MetricPoint> best_point(const MetricHistory& history, const std::string& metric = kPrimaryMetric);
 
+// The metric that ranks a job's epochs and trials: kCocoApMetric when its training_parameters
+// say best_epoch_metric: coco_ap, else the primary metric. Read from the job's saved spec.
+std::string ranking_metric(const JobRecord& job);
+
 // Storage of jobs and trials. Every call is one atomic change; implementations are safe to use
 // from several processes at once (each with its own RunStore object). Errors are StoreError or
 // its subclasses and name the database and the operation.
@@ -131,9 +137,12 @@ class RunStore {
   // kind -> path.
   virtual std::map<std::string, std::string> artifacts(const std::string& trial) = 0;
 
-  // R6.11: the trial with the highest best-epoch mean_average_precision; ties go to the earliest
-  // trial. Failed trials and trials without that metric do not take part. nullopt when none does.
-  virtual std::optional<BestTrial> best_trial(const std::string& job) = 0;
+  // R6.11: the trial with the highest best-epoch value of the job's ranking_metric; ties go to the
+  // earliest trial. Failed trials and trials without that metric do not take part. nullopt when
+  // none does. NotFoundError when there is no such job.
+  std::optional<BestTrial> best_trial(const std::string& job);
+  // The same by a given metric.
+  virtual std::optional<BestTrial> best_trial_by(const std::string& job, const std::string& metric) = 0;
 };
 
 }  // namespace autodet::store

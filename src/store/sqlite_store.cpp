@@ -385,7 +385,7 @@ std::map<std::string, std::string> SqliteStore::artifacts(const std::string& tri
   return out;
 }
 
-std::optional<BestTrial> SqliteStore::best_trial(const std::string& job) {
+std::optional<BestTrial> SqliteStore::best_trial_by(const std::string& job, const std::string& metric) {
   std::lock_guard lock(impl_->mutex);
   const std::string operation = "find the best trial of job '" + job + "'";
   impl_->require_job(job, operation);
@@ -396,13 +396,13 @@ std::optional<BestTrial> SqliteStore::best_trial(const std::string& job) {
             "WHERE t.job = ?1 AND t.status <> 'failed' AND m.name = ?2 AND m.value IS NOT NULL "
             "GROUP BY t.id, t.idx ORDER BY best DESC, t.idx ASC LIMIT 1",
             operation);
-    q.bind(1, job).bind(2, kPrimaryMetric);
+    q.bind(1, job).bind(2, metric);
     if (!q.step()) return std::nullopt;
     best.trial = q.text(0);
     best.value = q.real(1);
   }
   Query q(*impl_->db, "SELECT MAX(epoch) FROM metric WHERE trial = ?1 AND name = ?2 AND value = ?3", operation);
-  q.bind(1, best.trial).bind(2, kPrimaryMetric).bind(3, best.value);
+  q.bind(1, best.trial).bind(2, metric).bind(3, best.value);
   q.step();
   best.epoch = static_cast<int>(q.integer(0));
   return best;

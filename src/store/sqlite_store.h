@@ -50,7 +50,7 @@ class SqliteStore : public RunStore {
   MetricHistory metric_history(const std::string& trial) override;
   void record_artifact(const std::string& trial, const std::string& kind, const std::string& path) override;
   std::map<std::string, std::string> artifacts(const std::string& trial) override;
-  std::optional<BestTrial> best_trial(const std::string& job) override;
+  std::optional<BestTrial> best_trial_by(const std::string& job, const std::string& metric) override;
 
  private:
   struct Impl;

@@ -93,6 +93,35 @@ TEST(CliJobs, ListPrintsAnAlignedTable) {
   EXPECT_TRUE(j[1]["duration_seconds"].is_null());
 }
 
+// A job that keeps epochs by COCO AP@[.5:.95] ranks its trials, and shows them, by it too.
+TEST(CliJobs, ACocoApRankedJobShowsItsTrialsByCocoAp) {
+  TempDir t;
+  {
+    auto st = open_run_store(Workspace(t / "ws"));
+    JobRecord job;
+    job.name = "tight";
+    job.spec = R"({"job": {"training_parameters": {"best_epoch_metric": "coco_ap"}}})";
+    st->create_job(job);
+    TrialRecord tr;
+    const std::string a = st->create_trial("tight", tr), b = st->create_trial("tight", tr);
+    for (const auto& id : {a, b}) st->set_trial_status(id, RunStatus::Running);
+    st->record_epoch_metrics(a, 1, {{"mean_average_precision", 0.9}, {"coco_AP", 0.4}});
+    st->record_epoch_metrics(b, 3, {{"mean_average_precision", 0.8}, {"coco_AP", 0.6}});
+    st->record_epoch_metrics(b, 4, {{"mean_average_precision", 0.85}, {"coco_AP", 0.5}});
+    for (const auto& id : {a, b}) st->set_trial_status(id, RunStatus::Completed);
+  }
+  std::string out;
+  ASSERT_EQ(run_autodet("jobs show tight --workspace " + (t / "ws"), &out), 0) << out;
+  for (const char* s : {"best trial   tight_1 (coco_AP 0.60000 at epoch 3)", "BEST COCO AP"})
+    EXPECT_NE(out.find(s), std::string::npos) << s << "\n" << out;
+  EXPECT_LT(out.find("tight_1  "), out.find("tight_0  ")) << "best first\n" << out;
+  ASSERT_EQ(run_autodet("-q jobs list --json --workspace " + (t / "ws"), &out), 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j[0]["ranking_metric"], "coco_AP");
+  EXPECT_EQ(j[0]["best_trial"], "tight_1");
+  EXPECT_DOUBLE_EQ(j[0]["best_metric"].get<double>(), 0.6);
+}
+
 TEST(CliJobs, ShowPrintsTheJobAndItsTrials) {
   TempDir t;
   fill_workspace(t / "ws");

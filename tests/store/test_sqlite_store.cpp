@@ -349,6 +349,31 @@ TEST(StoreSqlite, BestTrialIsHighestBestEpochMapAndTiesGoToTheEarliestTrial) {
   EXPECT_THROW(st.best_trial("nope"), NotFoundError);
 }
 
+TEST(StoreSqlite, BestTrialRanksByCocoApWhenTheJobPicksEpochsByIt) {
+  TempDir t;
+  SqliteStore st(t / "autodet.db");
+  JobRecord coco = job_named("c");
+  coco.spec = R"({"job": {"training_parameters": {"best_epoch_metric": "coco_ap"}}})";
+  st.create_job(coco);
+  st.create_job(job_named("p"));
+  EXPECT_EQ(ranking_metric(st.get_job("c")), kCocoApMetric);
+  EXPECT_EQ(ranking_metric(st.get_job("p")), kPrimaryMetric);
+  for (const char* job : {"c", "p"}) {
+    // Trial 0 leads at AP@0.5, trial 1 at AP@[.5:.95] (the tighter boxes).
+    const std::string a = st.create_trial(job, trial_with("{}")), b = st.create_trial(job, trial_with("{}"));
+    st.record_epoch_metrics(a, 3, {{"mean_average_precision", 0.9}, {"coco_AP", 0.45}});
+    st.record_epoch_metrics(b, 2, {{"mean_average_precision", 0.85}, {"coco_AP", 0.55}});
+    st.record_epoch_metrics(b, 5, {{"mean_average_precision", 0.8}, {"coco_AP", 0.5}});
+  }
+  auto by_coco = st.best_trial("c");
+  ASSERT_TRUE(by_coco);
+  EXPECT_EQ(by_coco->trial, "c_1");
+  EXPECT_DOUBLE_EQ(by_coco->value, 0.55);
+  EXPECT_EQ(by_coco->epoch, 2);
+  EXPECT_EQ(st.best_trial("p")->trial, "p_0");
+  EXPECT_EQ(st.best_trial_by("c", kPrimaryMetric)->trial, "c_0");
+}
+
 TEST(StoreSqlite, ArtifactsByKindLatestPathWins) {
   TempDir t;
   SqliteStore st(t / "autodet.db");
