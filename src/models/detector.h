@@ -92,6 +92,13 @@ class Detector {
   // Parameter-name prefixes of the layers that depend on the class count (re-initialised when
   // weights trained on other classes are loaded).
   virtual std::vector<std::string> class_layers() const = 0;
+  // Copies into `own`, a class layer's tensor, the part of the same tensor trained on other classes
+  // (`stored`) that does not depend on the classes: YOLOv5's box and objectness outputs of each
+  // anchor. Returns false, leaving `own` as initialised, when the family has no such part or the
+  // shapes do not fit.
+  virtual bool keep_class_free_part(const std::string& /*name*/, const torch::Tensor& /*stored*/, torch::Tensor& /*own*/) const {
+    return false;
+  }
 
   // Adapts the model to the training data before the first step (YOLOv5's AutoAnchor); returns a
   // line saying what it did, "" when nothing. box_sizes: (w, h) of each box at the input size.

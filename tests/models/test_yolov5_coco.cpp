@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -110,6 +111,71 @@ TEST(YoloV5Coco, ReproducesUltralyticsDetectionsOnTheReferenceImages) {
     if (want.size() < 20) EXPECT_EQ(ours.size(), want.size()) << rel;
   }
   EXPECT_EQ(images, 3);
+}
+
+
+// Fine-tuning on one class from the COCO checkpoint keeps each anchor's box and objectness outputs
+// of the COCO head (only the class logits start fresh): before any training step the one-class
+// detector already boxes the objects Ultralytics found, where a head re-initialised whole finds none.
+TEST(YoloV5Coco, OneClassStartKeepsTheHeadsBoxAndObjectnessOutputs) {
+  const std::string pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
+  const std::string ref_path = kShared + "/weights/yolov5/reference_detections.json";
+  if (!std::filesystem::exists(pt) || !std::filesystem::exists(ref_path)) {
+    std::printf("skipping: %s is absent\n", pt.c_str());
+    GTEST_SKIP() << "the shared YOLOv5 checkpoint is absent";
+  }
+  DetectorConfig c;
+  c.model_size = "nano";
+  c.num_classes = 1;
+  c.image_size = 640;
+  auto d = build_detector("yolov5", c);
+  const std::string line = load_start_weights(*d, StartWeights{pt, "coco", "", true});
+  EXPECT_NE(line.find("6 class-layer tensors re-initialised, 6 of them keeping their class-free outputs"), std::string::npos)
+      << line;
+  auto coco = build_detector("yolov5", [] {
+    DetectorConfig k;
+    k.model_size = "nano";
+    k.num_classes = 80;
+    k.image_size = 640;
+    return k;
+  }());
+  load_start_weights(*coco, StartWeights{pt, "file", "", false});
+  std::map<std::string, torch::Tensor> full;
+  for (const auto& p : coco->module().named_parameters()) full[p.key()] = p.value();
+  for (const auto& p : d->module().named_parameters()) {
+    if (p.key().rfind("model.24.m.", 0) != 0) continue;
+    auto ours = p.value().reshape({3, 6, -1}), theirs = full.at(p.key()).reshape({3, 85, -1});
+    EXPECT_TRUE(torch::equal(ours.narrow(1, 0, 5), theirs.narrow(1, 0, 5))) << p.key();
+    EXPECT_FALSE(torch::equal(ours.narrow(1, 5, 1), theirs.narrow(1, 5, 1))) << p.key() << ": class logits start fresh";
+  }
+
+  auto fresh = build_detector("yolov5", c);  // the same network with the head re-initialised whole
+  load_start_weights(*fresh, StartWeights{pt, "file", "", false});
+  d->module().eval();
+  fresh->module().eval();
+  std::ifstream in(ref_path);
+  const nlohmann::json ref = nlohmann::json::parse(in);
+  for (const auto& [rel, entry] : ref.at("images").items()) {
+    const cv::Mat img = cv::imread(kShared + "/" + rel, cv::IMREAD_COLOR);
+    ASSERT_FALSE(img.empty()) << rel;
+    const std::vector<Found> ours = detect_like_ultralytics(*d, img);
+    const auto& want = entry.at("detections");
+    ASSERT_FALSE(want.empty()) << rel;
+    // Ultralytics' most confident box is found, at a usable score.
+    const auto box = want.at(0).at("box").get<std::vector<double>>();
+    double best_iou = 0;
+    for (const Found& f : ours) {
+      if (f.score < 0.25) continue;
+      const double iw = std::max(0.0, std::min(f.x1, box[2]) - std::max(f.x0, box[0]));
+      const double ih = std::max(0.0, std::min(f.y1, box[3]) - std::max(f.y0, box[1]));
+      const double inter = iw * ih;
+      best_iou = std::max(best_iou, inter / ((f.x1 - f.x0) * (f.y1 - f.y0) + (box[2] - box[0]) * (box[3] - box[1]) - inter));
+    }
+    EXPECT_GT(best_iou, 0.8) << rel << ": no confident box on " << want.at(0).dump();
+    std::size_t confident = 0;
+    for (const Found& f : detect_like_ultralytics(*fresh, img)) confident += f.score >= 0.25;
+    EXPECT_EQ(confident, 0u) << rel << ": a head re-initialised whole should find nothing yet";
+  }
 }
 
 }  // namespace

@@ -19,6 +19,22 @@ std::vector<torch::Tensor> as_float(std::vector<torch::Tensor> raw) {
 YoloDetector::YoloDetector(const YoloV5Config& config, std::string model_size, int image_size, std::uint64_t init_seed)
     : model_(config, init_seed), size_(std::move(model_size)), image_size_(image_size), loss_(model_, image_size) {}
 
+// A Detect conv's output channels are, per anchor, x, y, w, h, objectness and one logit per class.
+// The first five rows of each anchor keep the publisher's training: a COCO detector's objectness
+// already fires on most objects, so fine-tuning starts from boxes instead of from nothing.
+bool YoloDetector::keep_class_free_part(const std::string& /*name*/, const torch::Tensor& stored, torch::Tensor& own) const {
+  const std::int64_t na = model_->num_anchors(), no = 5 + num_classes();
+  if (stored.dim() != own.dim() || own.dim() < 1 || own.size(0) != na * no || stored.size(0) % na != 0) return false;
+  if (stored.size(0) / na < 5 || stored.sizes().slice(1) != own.sizes().slice(1)) return false;
+  const std::int64_t stored_no = stored.size(0) / na;
+  torch::NoGradGuard no_grad;
+  auto from = stored.to(own.dtype()).reshape({na, stored_no, -1});
+  torch::Tensor target = own.contiguous();  // own itself unless it is laid out channels-last
+  target.view({na, no, -1}).narrow(1, 0, 5).copy_(from.narrow(1, 0, 5));
+  if (!target.is_same(own)) own.copy_(target);
+  return true;
+}
+
 LossResult YoloDetector::losses(const torch::Tensor& images, const torch::Tensor& targets) {
   auto res = loss_(as_float(model_->forward(images)), targets);
   return LossResult{res.loss, res.parts};

@@ -27,6 +27,7 @@ class YoloDetector : public Detector {
   nlohmann::json architecture() const override;
   std::vector<std::string> freeze_groups() const override { return backbone_layer_prefixes(); }
   std::vector<std::string> class_layers() const override { return {"model.24.m."}; }
+  bool keep_class_free_part(const std::string& name, const torch::Tensor& stored, torch::Tensor& own) const override;
   std::string adapt_to_data(const std::vector<std::pair<float, float>>& box_sizes, std::uint64_t seed) override;
   void use_channels_last() override { model_->use_channels_last(); }
 
