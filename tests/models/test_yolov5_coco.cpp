@@ -25,6 +25,12 @@ using namespace autodet::models;
 
 const std::string kShared = std::string(AUTODET_SOURCE_DIR) + "/../shared";
 
+bool shared_files_present(const std::string& pt, const std::string& ref) {
+  if (std::filesystem::exists(pt) && std::filesystem::exists(ref)) return true;
+  std::printf("skipping: %s or %s is absent\n", pt.c_str(), ref.c_str());
+  return false;
+}
+
 struct Found {
   int cls;
   double score, x0, y0, x1, y1;
@@ -63,10 +69,7 @@ std::vector<Found> detect_like_ultralytics(Detector& d, const cv::Mat& bgr) {
 TEST(YoloV5Coco, ReproducesUltralyticsDetectionsOnTheReferenceImages) {
   const std::string pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
   const std::string ref_path = kShared + "/weights/yolov5/reference_detections.json";
-  if (!std::filesystem::exists(pt) || !std::filesystem::exists(ref_path)) {
-    std::printf("skipping: %s is absent\n", pt.c_str());
-    GTEST_SKIP() << "the shared YOLOv5 checkpoint is absent";
-  }
+  if (!shared_files_present(pt, ref_path)) GTEST_SKIP() << "the shared YOLOv5 checkpoint is absent";
   std::vector<std::string> names;
   {
     std::ifstream in(kShared + "/weights/fastestdet/coco.names");
@@ -120,10 +123,7 @@ TEST(YoloV5Coco, ReproducesUltralyticsDetectionsOnTheReferenceImages) {
 TEST(YoloV5Coco, OneClassStartKeepsTheHeadsBoxAndObjectnessOutputs) {
   const std::string pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
   const std::string ref_path = kShared + "/weights/yolov5/reference_detections.json";
-  if (!std::filesystem::exists(pt) || !std::filesystem::exists(ref_path)) {
-    std::printf("skipping: %s is absent\n", pt.c_str());
-    GTEST_SKIP() << "the shared YOLOv5 checkpoint is absent";
-  }
+  if (!shared_files_present(pt, ref_path)) GTEST_SKIP() << "the shared YOLOv5 checkpoint is absent";
   DetectorConfig c;
   c.model_size = "nano";
   c.num_classes = 1;
