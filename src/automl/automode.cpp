@@ -31,7 +31,7 @@ const std::vector<PortfolioEntry>& automode_portfolio() {
   // at 0.002 reaches a useful mAP in far fewer epochs than SGD at 0.01, and nano at 320 pixels is
   // the cheapest configuration that still finds medium-sized objects.
   static const std::vector<PortfolioEntry> p = {
-      {"yolov5", "nano", "coco", 416, "sgd", 0.01, 40, 16, "YOLOv5n fine-tuned from COCO with Ultralytics' recipe (SGD 0.01), at 416 px for tighter boxes"},
+      {"yolov5", "nano", "coco", 416, "sgd", 0.0032, 40, 16, "YOLOv5n fine-tuned from COCO, its detection layer's box outputs kept: SGD at Ultralytics' fine-tuning rate (0.0032), 416 px for tighter boxes"},
       {"fastestdet", "", "coco", 352, "adamw", 0.002, 60, 16, "FastestDet fine-tuned from COCO: a different architecture"},
       {"yolov5", "small", "coco", 320, "sgd", 0.01, 30, 16, "YOLOv5s from COCO: more capacity, when its weights are cached"},
       {"yolov5", "nano", "none", 320, "adamw", 0.002, 30, 16, "from scratch: the cheap baseline, smallest model, AdamW"},
