@@ -118,6 +118,7 @@ RunJobResult from_sweep(const SweepResult& r) {
     out.trial = r.best->trial;
     out.train.best_score = r.best->value;
     out.train.best_epoch = r.best->epoch;
+    out.train.score_name = r.metric == store::kCocoApMetric ? "COCO AP@[.5:.95]" : r.metric;
   }
   return out;
 }

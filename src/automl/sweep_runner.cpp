@@ -372,6 +372,7 @@ class Scheduler {
     std::string summary;
     for (const auto& [status, n] : counts) summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", n, status);
     out.best = rs_.best_trial(spec_.name);
+    out.metric = metric_;
     if (out.best && fs_exists(join_path(ws_.best_model_dir(spec_.name), "model.pt"))) out.best_model_dir = ws_.best_model_dir(spec_.name);
     const RunStatus job_status = rs_.get_job(spec_.name).status;
     if (interrupted) {

@@ -35,6 +35,7 @@ struct SweepResult {
   std::string job;
   int trials = 0;
   std::optional<store::BestTrial> best;
+  std::string metric;          // what ranked the trials (store::ranking_metric)
   std::string best_model_dir;  // "" when no trial left a model
   bool interrupted = false;
 };
