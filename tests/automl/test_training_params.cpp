@@ -5,6 +5,7 @@
 
 #include "automl/advanced_settings.h"
 #include "core/closest_name.h"
+#include "automl/job_data.h"
 #include "automl/job_name.h"
 #include "automl/param_table.h"
 #include "core/tile_grid.h"
@@ -250,6 +251,24 @@ TEST(TrainingParamsValues, SwitchesOptionalsAndExtras) {
   set(p, "best_epoch_metric", "coco_ap");
   EXPECT_EQ(p.best_epoch_metric, "coco_ap");
   EXPECT_NE(error_of("best_epoch_metric", "ap50").find("one of: primary, coco_ap"), std::string::npos);
+}
+
+// COCO AP picks epochs only where validation computes metrics at all.
+TEST(TrainingParamsValues, CocoApEpochChoiceNeedsValidationMetrics) {
+  TrainingParams p = default_params("yolov5");
+  p.pretrained_weights = "none";  // no weights cache needed
+  p.best_epoch_metric = "coco_ap";
+  p.validation_metric_type = "voc";  // COCO AP is computed anyway
+  EXPECT_EQ(to_train_config(p).best_epoch_metric, "coco_ap");
+  p.validation_metric_type = "none";
+  try {
+    to_train_config(p);
+    ADD_FAILURE() << "coco_ap with validation_metric_type none was accepted";
+  } catch (const UsageError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("best_epoch_metric"), std::string::npos) << what;
+    EXPECT_NE(what.find("validation_metric_type none"), std::string::npos) << what;
+  }
 }
 
 TEST(TrainingParamsValues, UnknownNameSuggestsTheJobName) {
