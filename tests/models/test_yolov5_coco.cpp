@@ -25,6 +25,15 @@ using namespace autodet::models;
 
 const std::string kShared = std::string(AUTODET_SOURCE_DIR) + "/../shared";
 
+// YOLOv5n at Ultralytics' 640 px with `classes` classes, weights as initialised.
+std::unique_ptr<Detector> nano_at_640(int classes) {
+  DetectorConfig c;
+  c.model_size = "nano";
+  c.num_classes = classes;
+  c.image_size = 640;
+  return build_detector("yolov5", c);
+}
+
 bool shared_files_present(const std::string& pt, const std::string& ref) {
   if (std::filesystem::exists(pt) && std::filesystem::exists(ref)) return true;
   std::printf("skipping: %s or %s is absent\n", pt.c_str(), ref.c_str());
@@ -77,11 +86,7 @@ TEST(YoloV5Coco, ReproducesUltralyticsDetectionsOnTheReferenceImages) {
       if (!line.empty()) names.push_back(line);
   }
   ASSERT_EQ(names.size(), 80u);
-  DetectorConfig c;
-  c.model_size = "nano";
-  c.num_classes = 80;
-  c.image_size = 640;
-  auto d = build_detector("yolov5", c);
+  auto d = nano_at_640(80);
   const std::string line = load_start_weights(*d, StartWeights{pt, "file", "", false});
   EXPECT_NE(line.find("0 of another shape"), std::string::npos) << line;
   d->module().eval();
@@ -124,21 +129,11 @@ TEST(YoloV5Coco, OneClassStartKeepsTheHeadsBoxAndObjectnessOutputs) {
   const std::string pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
   const std::string ref_path = kShared + "/weights/yolov5/reference_detections.json";
   if (!shared_files_present(pt, ref_path)) GTEST_SKIP() << "the shared YOLOv5 checkpoint is absent";
-  DetectorConfig c;
-  c.model_size = "nano";
-  c.num_classes = 1;
-  c.image_size = 640;
-  auto d = build_detector("yolov5", c);
+  auto d = nano_at_640(1);
   const std::string line = load_start_weights(*d, StartWeights{pt, "coco", "", true});
   EXPECT_NE(line.find("6 class-layer tensors re-initialised, 6 of them keeping their class-free outputs"), std::string::npos)
       << line;
-  auto coco = build_detector("yolov5", [] {
-    DetectorConfig k;
-    k.model_size = "nano";
-    k.num_classes = 80;
-    k.image_size = 640;
-    return k;
-  }());
+  auto coco = nano_at_640(80);
   load_start_weights(*coco, StartWeights{pt, "file", "", false});
   std::map<std::string, torch::Tensor> full;
   for (const auto& p : coco->module().named_parameters()) full[p.key()] = p.value();
@@ -149,7 +144,7 @@ TEST(YoloV5Coco, OneClassStartKeepsTheHeadsBoxAndObjectnessOutputs) {
     EXPECT_FALSE(torch::equal(ours.narrow(1, 5, 1), theirs.narrow(1, 5, 1))) << p.key() << ": class logits start fresh";
   }
 
-  auto fresh = build_detector("yolov5", c);  // the same network with the head re-initialised whole
+  auto fresh = nano_at_640(1);  // the same network with the head re-initialised whole
   load_start_weights(*fresh, StartWeights{pt, "file", "", false});
   d->module().eval();
   fresh->module().eval();
