@@ -12,7 +12,7 @@ DEB_PACKAGES := build-essential cmake ccache pkg-config git \
   libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpugixml-dev libsimdjson-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler \
   libcurl4-openssl-dev libssl-dev openssl \
-  python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv
+  python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv python3-onnx
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime

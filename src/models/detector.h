@@ -14,6 +14,8 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
+#include "models/export_graph.h"
+
 namespace autodet::models {
 
 // How images are turned into the network's input. The loader and the predictor resize the image
@@ -107,6 +109,18 @@ class Detector {
   }
   // Stores conv weights channels-last where that is faster; values unchanged.
   virtual void use_channels_last() {}
+
+  // Writes the inference network into `graph`, from `input` ((B, 3, H, W) float RGB in [0, 1] at
+  // the detector's image size) to the family's raw head outputs, before score filtering and NMS.
+  // The module must be in eval mode.
+  virtual std::vector<GraphOutput> export_graph(GraphBuilder& graph, const std::string& input) = 0;
+  // What libtorch computes for those outputs (eval mode, no_grad): the reference an exported file
+  // is checked against.
+  virtual std::vector<torch::Tensor> export_reference(const torch::Tensor& images) = 0;
+  // Detections in input pixels from those outputs, as detect() would give them: what a runtime
+  // that ran the exported graph hands back to autodet.
+  virtual std::vector<torch::Tensor> detections_from_outputs(const std::vector<torch::Tensor>& outputs, int input_w,
+                                                             int input_h, const DetectOptions& options) = 0;
 };
 
 }  // namespace autodet::models

@@ -2,15 +2,21 @@
 
 #include <torch/torch.h>
 
+#include "models/fastestdet/fastestdet_export.h"
 #include "models/ops/nms.h"
 
 namespace autodet::models {
 
 std::vector<torch::Tensor> fastestdet_decode(const torch::Tensor& logits, int input_w, int input_h,
                                              const DetectOptions& o) {
-  const auto B = logits.size(0), H = logits.size(2), W = logits.size(3);
-  const auto nc = logits.size(1) - 5;
-  auto pred = logits.to(torch::kFloat).permute({0, 2, 3, 1}).reshape({B, H * W, 5 + nc});
+  return fastestdet_decode_activations(fastestdet_activations(logits.to(torch::kFloat)), input_w, input_h, o);
+}
+
+std::vector<torch::Tensor> fastestdet_decode_activations(const torch::Tensor& activations, int input_w, int input_h,
+                                                         const DetectOptions& o) {
+  const auto B = activations.size(0), H = activations.size(2), W = activations.size(3);
+  const auto nc = activations.size(1) - 5;
+  auto pred = activations.to(torch::kFloat).permute({0, 2, 3, 1}).reshape({B, H * W, 5 + nc});
   const auto fopts = pred.options();
   auto gy = torch::arange(H, fopts).view({H, 1}).expand({H, W}).reshape({H * W});
   auto gx = torch::arange(W, fopts).view({1, W}).expand({H, W}).reshape({H * W});
@@ -19,10 +25,10 @@ std::vector<torch::Tensor> fastestdet_decode(const torch::Tensor& logits, int in
   out.reserve(std::size_t(B));
   for (std::int64_t b = 0; b < B; ++b) {
     auto p = pred[b];
-    auto obj = p.select(1, 0).sigmoid();
+    auto obj = p.select(1, 0);
     torch::Tensor score, label;
     if (nc > 1) {
-      auto [cls_score, cls_index] = p.slice(1, 5, 5 + nc).softmax(1).max(1);
+      auto [cls_score, cls_index] = p.slice(1, 5, 5 + nc).max(1);
       score = obj.pow(0.6) * cls_score.pow(0.4);
       label = cls_index;
     } else {
@@ -67,6 +73,19 @@ DetectResult FastestDetDetector::detect(const torch::Tensor& images, const Detec
   }
   out.boxes = fastestdet_decode(logits, int(images.size(3)), int(images.size(2)), o);
   return out;
+}
+
+std::vector<GraphOutput> FastestDetDetector::export_graph(GraphBuilder& graph, const std::string& input) {
+  return export_fastestdet(*net_, graph, input, image_size_);
+}
+
+std::vector<torch::Tensor> FastestDetDetector::export_reference(const torch::Tensor& images) {
+  return {fastestdet_activations(net_->forward(images).to(torch::kFloat)).contiguous()};
+}
+
+std::vector<torch::Tensor> FastestDetDetector::detections_from_outputs(const std::vector<torch::Tensor>& outputs,
+                                                                       int input_w, int input_h, const DetectOptions& o) {
+  return fastestdet_decode_activations(outputs.at(0), input_w, input_h, o);
 }
 
 Preprocess FastestDetDetector::preprocess() const {

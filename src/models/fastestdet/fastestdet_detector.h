@@ -17,6 +17,9 @@ namespace autodet::models {
 // pixels of an input of input_w x input_h, score > threshold, class-aware NMS, by decreasing score.
 std::vector<torch::Tensor> fastestdet_decode(const torch::Tensor& logits, int input_w, int input_h,
                                              const DetectOptions& options);
+// The same from the head's activations (fastestdet_activations, the exported output).
+std::vector<torch::Tensor> fastestdet_decode_activations(const torch::Tensor& activations, int input_w, int input_h,
+                                                         const DetectOptions& options);
 
 class FastestDetDetector : public Detector {
  public:
@@ -35,6 +38,11 @@ class FastestDetDetector : public Detector {
   std::vector<std::string> freeze_groups() const override;
   std::vector<std::string> class_layers() const override;
   void use_channels_last() override { store_convs_channels_last(*net_); }
+  // One output, "output" (B, 5 + C, H / 16, W / 16), as upstream exports FastestDet.
+  std::vector<GraphOutput> export_graph(GraphBuilder& graph, const std::string& input) override;
+  std::vector<torch::Tensor> export_reference(const torch::Tensor& images) override;
+  std::vector<torch::Tensor> detections_from_outputs(const std::vector<torch::Tensor>& outputs, int input_w, int input_h,
+                                                     const DetectOptions& options) override;
 
   FastestDetNet& network() { return net_; }
 

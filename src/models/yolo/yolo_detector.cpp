@@ -5,6 +5,7 @@
 #include "core/rng.h"
 #include "models/yolo/autoanchor.h"
 #include "models/yolo/postprocess.h"
+#include "models/yolo/yolov5_export.h"
 
 namespace autodet::models {
 namespace {
@@ -40,6 +41,11 @@ LossResult YoloDetector::losses(const torch::Tensor& images, const torch::Tensor
   return LossResult{res.loss, res.parts};
 }
 
+namespace {
+// The contract's options in YOLOv5's NMS (its other options at their defaults).
+YoloNmsOptions nms_options(const DetectOptions& o) { return {o.score_threshold, o.iou_threshold, o.max_detections}; }
+}  // namespace
+
 DetectResult YoloDetector::detect(const torch::Tensor& images, const DetectOptions& o, const torch::Tensor* targets) {
   auto raw = as_float(model_->forward(images));
   DetectResult out;
@@ -47,12 +53,21 @@ DetectResult YoloDetector::detect(const torch::Tensor& images, const DetectOptio
     auto res = loss_(raw, *targets);
     out.losses = LossResult{res.loss, res.parts};
   }
-  YoloNmsOptions nms;
-  nms.score_threshold = o.score_threshold;
-  nms.iou_threshold = o.iou_threshold;
-  nms.max_detections = o.max_detections;
-  out.boxes = yolo_non_max_suppression(model_->decode(raw), nms);
+  out.boxes = yolo_non_max_suppression(model_->decode(raw), nms_options(o));
   return out;
+}
+
+std::vector<GraphOutput> YoloDetector::export_graph(GraphBuilder& graph, const std::string& input) {
+  return export_yolov5(*model_, graph, input, image_size_);
+}
+
+std::vector<torch::Tensor> YoloDetector::export_reference(const torch::Tensor& images) {
+  return {model_->decode(as_float(model_->forward(images)))};
+}
+
+std::vector<torch::Tensor> YoloDetector::detections_from_outputs(const std::vector<torch::Tensor>& outputs, int, int,
+                                                                 const DetectOptions& o) {
+  return yolo_non_max_suppression(outputs.at(0), nms_options(o));
 }
 
 Preprocess YoloDetector::preprocess() const {

@@ -30,6 +30,11 @@ class YoloDetector : public Detector {
   bool keep_class_free_part(const std::string& name, const torch::Tensor& stored, torch::Tensor& own) const override;
   std::string adapt_to_data(const std::vector<std::pair<float, float>>& box_sizes, std::uint64_t seed) override;
   void use_channels_last() override { model_->use_channels_last(); }
+  // One output, "output" (B, N, 5 + C), as Azure exports YOLOv5.
+  std::vector<GraphOutput> export_graph(GraphBuilder& graph, const std::string& input) override;
+  std::vector<torch::Tensor> export_reference(const torch::Tensor& images) override;
+  std::vector<torch::Tensor> detections_from_outputs(const std::vector<torch::Tensor>& outputs, int input_w, int input_h,
+                                                     const DetectOptions& options) override;
 
   YoloV5& network() { return model_; }
 

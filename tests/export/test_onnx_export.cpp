@@ -1,0 +1,231 @@
+// ONNX export checked by runtimes autodet did not write: OpenCV DNN runs each exported file at
+// batch 1 and batch 4 from one dynamic-batch file, and its outputs must equal libtorch's and give
+// the same detections; Debian's python3-onnx runs the full checker with strict shape inference.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include "core/fs.h"
+#include "deploy/predictor.h"
+#include "export/onnx_export.h"
+#include "models/fastestdet/fastestdet_detector.h"
+#include "models/pretrained.h"
+#include "models/registry.h"
+#include "test_util.h"
+
+namespace autodet::testing {
+namespace {
+
+using models::Detector;
+using models::DetectOptions;
+
+const std::string kShared = std::string(AUTODET_SOURCE_DIR) + "/../shared";
+
+// Gives every BatchNorm random statistics and affine parameters, so that folding them into the
+// convolutions is exercised (a fresh BatchNorm is the identity).
+void randomise_batchnorms(torch::nn::Module& m, std::uint64_t seed) {
+  torch::NoGradGuard ng;
+  auto gen = at::detail::createCPUGenerator(seed);
+  for (const auto& child : m.modules(/*include_self=*/false))
+    if (auto* bn = child->as<torch::nn::BatchNorm2dImpl>()) {
+      const auto c = bn->running_mean.size(0);
+      bn->running_mean.copy_(at::randn({c}, gen) * 0.2);
+      bn->running_var.copy_(at::rand({c}, gen) * 1.5 + 0.25);
+      bn->weight.copy_(at::rand({c}, gen) * 0.8 + 0.6);
+      bn->bias.copy_(at::randn({c}, gen) * 0.1);
+    }
+}
+
+// (B, 3, S, S) RGB in [0, 1]: real images where the shared datasets are present, else noise.
+torch::Tensor inputs(int batch, int size, std::uint64_t seed) {
+  const std::string folder = kShared + "/datasets/raccoon/images";
+  std::vector<torch::Tensor> xs;
+  for (int i = 0; i < batch; ++i) {
+    cv::Mat bgr = cv::imread(folder + "/raccoon-" + std::to_string(i + 1) + ".jpg");
+    if (bgr.empty()) {
+      auto gen = at::detail::createCPUGenerator(seed + std::uint64_t(i));
+      xs.push_back(at::rand({1, 3, size, size}, gen));
+      continue;
+    }
+    cv::Mat rgb;
+    cv::resize(bgr, rgb, cv::Size(size, size));
+    cv::cvtColor(rgb, rgb, cv::COLOR_BGR2RGB);
+    xs.push_back(torch::from_blob(rgb.data, {1, size, size, 3}, torch::kUInt8).permute({0, 3, 1, 2}).to(torch::kFloat).div(255.0));
+  }
+  return torch::cat(xs, 0).contiguous();
+}
+
+torch::Tensor run_opencv(cv::dnn::Net& net, const torch::Tensor& x) {
+  const int sizes[4] = {int(x.size(0)), int(x.size(1)), int(x.size(2)), int(x.size(3))};
+  cv::Mat blob(4, sizes, CV_32F, x.data_ptr<float>());
+  net.setInput(blob, "input");
+  cv::Mat out = net.forward("output");
+  std::vector<std::int64_t> shape;
+  for (int i = 0; i < out.dims; ++i) shape.push_back(out.size[i]);
+  return torch::from_blob(out.ptr<float>(), shape, torch::kFloat).clone();
+}
+
+// Largest |a - b| / max(1, |b|): within 1e-4 means equal to about 1e-4 in absolute terms for
+// probabilities and to 1e-4 relative for pixel coordinates (hundreds of pixels).
+double worst_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).abs() / b.abs().clamp_min(1.0)).max().item<double>();
+}
+
+// Same count, and each detection of one list has one in the other with the same label, a score
+// within 1e-4 and corners within 0.01 px (near-equal scores may come in either order).
+void expect_same_detections(const std::vector<torch::Tensor>& ours, const std::vector<torch::Tensor>& theirs) {
+  ASSERT_EQ(ours.size(), theirs.size());
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    ASSERT_EQ(ours[i].size(0), theirs[i].size(0)) << "image " << i;
+    auto a = ours[i].accessor<float, 2>();
+    auto b = theirs[i].accessor<float, 2>();
+    std::vector<bool> used(std::size_t(b.size(0)), false);
+    int unmatched = 0;
+    for (std::int64_t r = 0; r < a.size(0); ++r) {
+      bool found = false;
+      for (std::int64_t q = 0; q < b.size(0) && !found; ++q) {
+        if (used[std::size_t(q)] || a[r][5] != b[q][5] || std::abs(a[r][4] - b[q][4]) > 1e-4) continue;
+        bool close = true;
+        for (int c = 0; c < 4; ++c) close = close && std::abs(a[r][c] - b[q][c]) <= 1e-2;
+        if (close) used[std::size_t(q)] = found = true;
+      }
+      unmatched += found ? 0 : 1;
+    }
+    EXPECT_EQ(unmatched, 0) << "of " << a.size(0) << " detections in image " << i;
+  }
+}
+
+// Exports `d`, runs the file in OpenCV DNN at batch 1 and 4 and compares outputs and detections.
+void check_export(Detector& d, const std::string& file, double score_threshold, int* detections = nullptr) {
+  d.module().eval();
+  OnnxExportOptions o;
+  const std::string bytes = onnx_model_bytes(d, nlohmann::json::object(), o);
+  write_file_atomic(file, bytes);
+  cv::dnn::Net net = cv::dnn::readNetFromONNX(file);
+  net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+  const int size = d.preprocess().image_size;
+  DetectOptions opts;
+  opts.score_threshold = score_threshold;
+  int found = 0;
+  for (int batch : {1, 4}) {
+    SCOPED_TRACE("batch " + std::to_string(batch));
+    auto x = inputs(batch, size, 11);
+    torch::NoGradGuard ng;
+    auto ref = d.export_reference(x).at(0);
+    auto got = run_opencv(net, x);
+    ASSERT_EQ(got.sizes(), ref.sizes());
+    const double diff = worst_difference(got, ref);
+    std::printf("%s batch %d: max |OpenCV DNN - libtorch| / max(1, |libtorch|) = %.3g over %lld values\n",
+                d.family().c_str(), batch, diff, static_cast<long long>(ref.numel()));
+    EXPECT_LE(diff, 1e-4);
+    auto ours = d.detect(x, opts).boxes;
+    auto theirs = d.detections_from_outputs({got}, size, size, opts);
+    expect_same_detections(theirs, ours);
+    for (const auto& t : ours) found += int(t.size(0));
+  }
+  if (detections) *detections = found;
+}
+
+// Runs tests/export/check_onnx.py on the files; skips when python3-onnx is absent.
+#define AUTODET_CHECK_ONNX(files, dir)                                                                   \
+  {                                                                                                      \
+    const std::string cmd_ = "/usr/bin/python3 " + std::string(AUTODET_SOURCE_DIR) +                     \
+                             "/tests/export/check_onnx.py " + (files) + " >" + (dir / "check.txt") + " 2>&1"; \
+    const int rc_ = std::system(cmd_.c_str());                                                           \
+    const std::string out_ = read_text(dir / "check.txt");                                               \
+    std::printf("%s", out_.c_str());                                                                     \
+    if (WIFEXITED(rc_) && WEXITSTATUS(rc_) == 3) GTEST_SKIP() << out_;                                   \
+    ASSERT_EQ(rc_, 0) << out_;                                                                           \
+  }
+
+std::unique_ptr<Detector> build(const std::string& name, const std::string& size, int classes, int image_size) {
+  models::DetectorConfig c;
+  c.model_size = size;
+  c.num_classes = classes;
+  c.image_size = image_size;
+  c.init_seed = 3;
+  return models::build_detector(name, c);
+}
+
+TEST(OnnxExport, YoloV5OutputsAndDetectionsEqualLibtorchInOpenCvDnn) {
+  TempDir t;
+  auto d = build("yolov5", "nano", 3, 320);
+  randomise_batchnorms(d->module(), 5);
+  check_export(*d, t / "yolo.onnx", 0.001);
+}
+
+TEST(OnnxExport, FastestDetOutputsAndDetectionsEqualLibtorchInOpenCvDnn) {
+  TempDir t;
+  auto d = build("fastestdet", "", 4, 352);
+  randomise_batchnorms(d->module(), 6);
+  check_export(*d, t / "fastestdet.onnx", 0.001);
+}
+
+// The published COCO weights on real images: the detections a user would see, compared.
+TEST(OnnxExport, CocoDetectorsGiveTheSameDetectionsFromTheExportedFile) {
+  const std::string yolo_pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
+  const std::string fd_pth = kShared + "/weights/fastestdet/fastestdet_coco_ap50_0.253.pth";
+  if (!std::filesystem::exists(yolo_pt) || !std::filesystem::exists(fd_pth))
+    GTEST_SKIP() << "the shared COCO weights are absent (" << yolo_pt << ", " << fd_pth << ")";
+  TempDir t;
+  auto yolo = build("yolov5", "nano", 80, 416);
+  models::load_start_weights(*yolo, models::StartWeights{yolo_pt, "file", "", false});
+  int found = 0;
+  check_export(*yolo, t / "yolo.onnx", 0.25, &found);
+  EXPECT_GT(found, 0) << "no detections to compare";
+  auto fd = build("fastestdet", "", 80, 352);
+  models::load_start_weights(*fd, models::StartWeights{fd_pth, "file", "", false});
+  check_export(*fd, t / "fastestdet.onnx", 0.25, &found);
+  EXPECT_GT(found, 0) << "no detections to compare";
+}
+
+TEST(OnnxExport, ExportedFilesPassTheOnnxCheckerWithStrictShapeInference) {
+  TempDir t;
+  std::string files;
+  for (const auto& [name, size, image] : {std::tuple{"yolov5", "nano", 320}, std::tuple{"fastestdet", "", 352}}) {
+    auto d = build(name, size, 2, image);
+    for (int opset : {11, 13, 17})
+      for (int batch : {0, 4}) {
+        OnnxExportOptions o;
+        o.opset = opset;
+        o.batch = batch;
+        o.input_0_255 = batch == 4;
+        const std::string file = t / fmt::format("{}_{}_{}.onnx", name, opset, batch);
+        write_file_atomic(file, onnx_model_bytes(*d, nlohmann::json{{"labels", {"a", "b"}}}, o));
+        files += " " + file;
+      }
+  }
+  AUTODET_CHECK_ONNX(files, t);
+}
+
+// `autodet export` on a package: the file names the package's labels and settings in its
+// metadata, a fixed batch is declared as such, and wrong options are refused by name.
+TEST(OnnxExport, CommandExportsAPackageWithItsLabelsAndSettings) {
+  TempDir t;
+  write_untrained_package(t / "pkg", "nano", {"cat", "dog"}, 320, 1, {{"box_score_thresh", 0.3}});
+  std::string out;
+  ASSERT_EQ(run_autodet("export " + (t / "pkg") + " --batch 2 --out " + (t / "m2.onnx"), &out), 0) << out;
+  EXPECT_NE(out.find("batch 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("output output 2x6300x7"), std::string::npos) << out;
+  ASSERT_EQ(run_autodet("export " + (t / "pkg"), &out), 0) << out;
+  EXPECT_TRUE(std::filesystem::exists(t / "pkg/model.onnx")) << out;
+  const std::string bytes = read_text(t / "pkg/model.onnx");
+  EXPECT_NE(bytes.find("[\"cat\",\"dog\"]"), std::string::npos);
+  EXPECT_NE(bytes.find("\"box_score_thresh\":0.3"), std::string::npos);
+
+  EXPECT_NE(run_autodet("export " + (t / "pkg") + " --batch zero", &out), 0);
+  EXPECT_NE(out.find("--batch takes 'dynamic' or a positive number"), std::string::npos) << out;
+  EXPECT_NE(run_autodet("export " + (t / "nowhere"), &out), 0);
+  EXPECT_NE(out.find("nowhere"), std::string::npos) << out;
+  AUTODET_CHECK_ONNX((t / "m2.onnx") + " " + (t / "pkg/model.onnx"), t);
+}
+
+}  // namespace
+}  // namespace autodet::testing
