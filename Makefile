@@ -12,7 +12,7 @@ DEB_PACKAGES := build-essential cmake ccache pkg-config git \
   libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpugixml-dev libsimdjson-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler \
   libcurl4-openssl-dev libssl-dev openssl \
-  python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv python3-onnx
+  python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv python3-onnx nodejs
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
@@ -39,7 +39,14 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target autodet
 
-test: deps $(BUILD_DIR)/CMakeCache.txt
+# ONNX Runtime from npm, which the export tests run exported files in. Its install script is
+# skipped: it would only fetch GPU libraries.
+TEST_RUNTIMES := tests/runtimes/node_modules/onnxruntime-node/package.json
+$(TEST_RUNTIMES): tests/runtimes/package-lock.json
+	cd tests/runtimes && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+test: deps $(TEST_RUNTIMES) $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target all
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 

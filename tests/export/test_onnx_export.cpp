@@ -1,9 +1,12 @@
-// ONNX export checked by runtimes autodet did not write: OpenCV DNN runs each exported file at
-// batch 1 and batch 4 from one dynamic-batch file, and its outputs must equal libtorch's and give
-// the same detections; Debian's python3-onnx runs the full checker with strict shape inference.
+// ONNX export checked by runtimes autodet did not write: OpenCV DNN (Debian) and ONNX Runtime
+// (npm's onnxruntime-node) run each exported file at batch 1 and batch 4 from one dynamic-batch
+// file; the outputs must equal libtorch's within 1e-4 and, with COCO weights on real images, give
+// the same detections. Debian's python3-onnx runs the full checker with strict shape inference.
 #include <cstdio>
 #include <filesystem>
+#include <cstring>
 #include <fstream>
+#include <functional>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -62,7 +65,12 @@ torch::Tensor inputs(int batch, int size, std::uint64_t seed) {
   return torch::cat(xs, 0).contiguous();
 }
 
-torch::Tensor run_opencv(cv::dnn::Net& net, const torch::Tensor& x) {
+// A runtime that runs an exported file on (B, 3, S, S) and returns its "output".
+using Runtime = std::function<torch::Tensor(const std::string& file, const torch::Tensor& x)>;
+
+torch::Tensor run_opencv(const std::string& file, const torch::Tensor& x) {
+  cv::dnn::Net net = cv::dnn::readNetFromONNX(file);
+  net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   const int sizes[4] = {int(x.size(0)), int(x.size(1)), int(x.size(2)), int(x.size(3))};
   cv::Mat blob(4, sizes, CV_32F, x.data_ptr<float>());
   net.setInput(blob, "input");
@@ -71,6 +79,41 @@ torch::Tensor run_opencv(cv::dnn::Net& net, const torch::Tensor& x) {
   for (int i = 0; i < out.dims; ++i) shape.push_back(out.size[i]);
   return torch::from_blob(out.ptr<float>(), shape, torch::kFloat).clone();
 }
+
+const std::string kOrtDir = std::string(AUTODET_SOURCE_DIR) + "/tests/runtimes";
+
+// Why ONNX Runtime cannot run here ("" when it can): node and the npm package `make deps` installs.
+std::string onnxruntime_missing() {
+  if (std::system("node --version >/dev/null 2>&1") != 0) return "node is not installed";
+  if (!std::filesystem::exists(kOrtDir + "/node_modules/onnxruntime-node"))
+    return "onnxruntime-node is not installed (cd tests/runtimes && npm ci --ignore-scripts)";
+  return "";
+}
+
+torch::Tensor run_onnxruntime(const std::string& file, const torch::Tensor& x) {
+  const std::string base = file + ".ort";
+  const auto in = x.contiguous();
+  std::ofstream(base + ".in", std::ios::binary)
+      .write(static_cast<const char*>(in.data_ptr()), std::streamsize(in.numel() * 4));
+  const std::string cmd = fmt::format("node {}/ort_run.mjs {} {}.in {},{},{},{} {} > {}.json 2>&1", kOrtDir, file, base,
+                                      x.size(0), x.size(1), x.size(2), x.size(3), base, base);
+  const int rc = std::system(cmd.c_str());
+  const std::string described = read_text(base + ".json");
+  if (rc != 0) throw std::runtime_error("ONNX Runtime failed: " + described);
+  const auto out = nlohmann::json::parse(described).at("outputs").at(0);
+  const std::string bytes = read_text(out.at("file").get<std::string>());
+  std::vector<std::int64_t> shape = out.at("dims").get<std::vector<std::int64_t>>();
+  auto t = torch::empty(shape, torch::kFloat);
+  EXPECT_EQ(std::size_t(t.numel()) * 4, bytes.size());
+  std::memcpy(t.data_ptr(), bytes.data(), std::min(bytes.size(), std::size_t(t.numel()) * 4));
+  return t;
+}
+
+#define AUTODET_REQUIRE_ONNXRUNTIME()                                         \
+  if (const std::string why_ = onnxruntime_missing(); !why_.empty()) {         \
+    std::printf("skipping the ONNX Runtime comparison: %s\n", why_.c_str()); \
+    GTEST_SKIP() << why_;                                                      \
+  }
 
 // Largest |a - b| / max(1, |b|): within 1e-4 means equal to about 1e-4 in absolute terms for
 // probabilities and to 1e-4 relative for pixel coordinates (hundreds of pixels).
@@ -102,29 +145,30 @@ void expect_same_detections(const std::vector<torch::Tensor>& ours, const std::v
   }
 }
 
-// Exports `d`, runs the file in OpenCV DNN at batch 1 and 4 and compares outputs and detections.
-void check_export(Detector& d, const std::string& file, double score_threshold, int* detections = nullptr) {
+// Exports `d` (dynamic batch unless `o` says otherwise), runs the file in `runtime` at batch 1 and 4
+// and compares its outputs with libtorch's. With score_threshold > 0 the detections too: only for
+// trained weights, since an untrained head scores thousands of boxes alike, where rounding in the
+// last bit reorders the ties at the 100-detection cut.
+void check_export(Detector& d, const std::string& file, double score_threshold, const std::string& runtime_name,
+                  const Runtime& runtime, int* detections = nullptr, const OnnxExportOptions& o = {}) {
   d.module().eval();
-  OnnxExportOptions o;
-  const std::string bytes = onnx_model_bytes(d, nlohmann::json::object(), o);
-  write_file_atomic(file, bytes);
-  cv::dnn::Net net = cv::dnn::readNetFromONNX(file);
-  net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+  write_file_atomic(file, onnx_model_bytes(d, nlohmann::json::object(), o));
   const int size = d.preprocess().image_size;
   DetectOptions opts;
   opts.score_threshold = score_threshold;
   int found = 0;
-  for (int batch : {1, 4}) {
-    SCOPED_TRACE("batch " + std::to_string(batch));
+  for (int batch : o.batch ? std::vector<int>{o.batch} : std::vector<int>{1, 4}) {
+    SCOPED_TRACE(runtime_name + ", batch " + std::to_string(batch));
     auto x = inputs(batch, size, 11);
     torch::NoGradGuard ng;
     auto ref = d.export_reference(x).at(0);
-    auto got = run_opencv(net, x);
+    auto got = runtime(file, o.input_0_255 ? (x * 255.0).contiguous() : x);
     ASSERT_EQ(got.sizes(), ref.sizes());
     const double diff = worst_difference(got, ref);
-    std::printf("%s batch %d: max |OpenCV DNN - libtorch| / max(1, |libtorch|) = %.3g over %lld values\n",
-                d.family().c_str(), batch, diff, static_cast<long long>(ref.numel()));
+    std::printf("%s in %s, batch %d: max |runtime - libtorch| / max(1, |libtorch|) = %.3g over %lld values\n",
+                d.family().c_str(), runtime_name.c_str(), batch, diff, static_cast<long long>(ref.numel()));
     EXPECT_LE(diff, 1e-4);
+    if (score_threshold <= 0) continue;
     auto ours = d.detect(x, opts).boxes;
     auto theirs = d.detections_from_outputs({got}, size, size, opts);
     expect_same_detections(theirs, ours);
@@ -154,18 +198,36 @@ std::unique_ptr<Detector> build(const std::string& name, const std::string& size
   return models::build_detector(name, c);
 }
 
-TEST(OnnxExport, YoloV5OutputsAndDetectionsEqualLibtorchInOpenCvDnn) {
+TEST(OnnxExport, YoloV5OutputsEqualLibtorchInOpenCvDnn) {
   TempDir t;
   auto d = build("yolov5", "nano", 3, 320);
   randomise_batchnorms(d->module(), 5);
-  check_export(*d, t / "yolo.onnx", 0.001);
+  check_export(*d, t / "yolo.onnx", 0, "OpenCV DNN", run_opencv);
 }
 
-TEST(OnnxExport, FastestDetOutputsAndDetectionsEqualLibtorchInOpenCvDnn) {
+TEST(OnnxExport, FastestDetOutputsEqualLibtorchInOpenCvDnn) {
   TempDir t;
   auto d = build("fastestdet", "", 4, 352);
   randomise_batchnorms(d->module(), 6);
-  check_export(*d, t / "fastestdet.onnx", 0.001);
+  check_export(*d, t / "fastestdet.onnx", 0, "OpenCV DNN", run_opencv);
+}
+
+// ONNX Runtime, a second runtime autodet did not write: the dynamic file at batch 1 and 4, a
+// fixed-batch file, and the 0-255 input form (enable_onnx_normalization).
+TEST(OnnxExport, OutputsEqualLibtorchInOnnxRuntime) {
+  AUTODET_REQUIRE_ONNXRUNTIME();
+  TempDir t;
+  for (const auto& [name, size, image] : {std::tuple{"yolov5", "nano", 320}, std::tuple{"fastestdet", "", 352}}) {
+    SCOPED_TRACE(name);
+    auto d = build(name, size, 3, image);
+    randomise_batchnorms(d->module(), 7);
+    check_export(*d, t / (std::string(name) + ".onnx"), 0, "ONNX Runtime", run_onnxruntime);
+    OnnxExportOptions fixed;
+    fixed.batch = 4;
+    fixed.opset = 11;
+    fixed.input_0_255 = true;
+    check_export(*d, t / (std::string(name) + "_4.onnx"), 0, "ONNX Runtime", run_onnxruntime, nullptr, fixed);
+  }
 }
 
 // The published COCO weights on real images: the detections a user would see, compared.
@@ -177,13 +239,18 @@ TEST(OnnxExport, CocoDetectorsGiveTheSameDetectionsFromTheExportedFile) {
   TempDir t;
   auto yolo = build("yolov5", "nano", 80, 416);
   models::load_start_weights(*yolo, models::StartWeights{yolo_pt, "file", "", false});
-  int found = 0;
-  check_export(*yolo, t / "yolo.onnx", 0.25, &found);
-  EXPECT_GT(found, 0) << "no detections to compare";
   auto fd = build("fastestdet", "", 80, 352);
   models::load_start_weights(*fd, models::StartWeights{fd_pth, "file", "", false});
-  check_export(*fd, t / "fastestdet.onnx", 0.25, &found);
-  EXPECT_GT(found, 0) << "no detections to compare";
+  std::vector<std::pair<std::string, Runtime>> runtimes{{"OpenCV DNN", run_opencv}};
+  if (const std::string why = onnxruntime_missing(); why.empty()) runtimes.emplace_back("ONNX Runtime", run_onnxruntime);
+  else std::printf("not comparing in ONNX Runtime: %s\n", why.c_str());
+  for (const auto& [runtime_name, runtime] : runtimes) {
+    int found = 0;
+    check_export(*yolo, t / "yolo.onnx", 0.25, runtime_name, runtime, &found);
+    EXPECT_GT(found, 0) << "no detections to compare";
+    check_export(*fd, t / "fastestdet.onnx", 0.25, runtime_name, runtime, &found);
+    EXPECT_GT(found, 0) << "no detections to compare";
+  }
 }
 
 TEST(OnnxExport, ExportedFilesPassTheOnnxCheckerWithStrictShapeInference) {
