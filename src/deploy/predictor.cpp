@@ -1,16 +1,47 @@
 #include "deploy/predictor.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "deploy/onnx_predictor.h"
 #include "models/device.h"
 #include "package/weight_file.h"
 
 namespace autodet {
+
+InferenceSettings resolve_settings(const nlohmann::json& architecture, const nlohmann::json& settings,
+                                   const nlohmann::json& overrides, const SettingsLimits& limits,
+                                   const std::string& settings_source) {
+  InferenceSettings defaults;
+  defaults.img_size = architecture.value("image_size", defaults.img_size);
+  defaults.model_size = architecture.value("model_size", "");
+  InferenceSettings s;
+  try {
+    // settings.json may hold keys of other model families; a value of a known key must be valid.
+    s = apply_settings(defaults, settings, SettingsLimits{}, /*strict=*/false);
+  } catch (const UsageError& e) {
+    throw DataError(Location{settings_source, 0, "", ""}, e.what());
+  }
+  return apply_settings(s, overrides, limits, /*strict=*/true);
+}
+
+void normalise_to_images(std::vector<ImageDetections>& detections, const std::vector<cv::Mat>& images) {
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const double w = images[i].cols, h = images[i].rows;
+    for (auto& d : detections[i]) {
+      d.x0 /= w;
+      d.x1 /= w;
+      d.y0 /= h;
+      d.y1 /= h;
+    }
+  }
+}
+
 Predictor::Predictor(const PredictorOptions& o, const torch::Device& device)
     : dir_(o.package_dir), package_(read_model_package(o.package_dir)), limits_(o.limits), max_batch_(o.max_batch),
       device_(device) {
@@ -26,16 +57,7 @@ Predictor::Predictor(const PredictorOptions& o, const torch::Device& device)
     throw DataError(Location{model_json, 0, "", "num_classes"},
                     "says " + std::to_string(num_classes) + " classes but labels.json lists " +
                         std::to_string(package_.labels.size()));
-  InferenceSettings defaults;
-  defaults.img_size = arch.value("image_size", defaults.img_size);
-  defaults.model_size = arch.value("model_size", "");
-  try {
-    // settings.json may hold keys of other model families; a value of a known key must be valid.
-    settings_ = apply_settings(defaults, package_.settings, SettingsLimits{}, /*strict=*/false);
-  } catch (const UsageError& e) {
-    throw DataError(Location{join_path(dir_, "settings.json"), 0, "", ""}, e.what());
-  }
-  settings_ = apply_settings(settings_, o.overrides, limits_, /*strict=*/true);
+  settings_ = resolve_settings(arch, package_.settings, o.overrides, limits_, join_path(dir_, "settings.json"));
 
   detector_ = models::build_detector_from(arch, num_classes);
   load_weights(join_path(dir_, "model.pt"), detector_->module(), torch::kCPU);
@@ -59,15 +81,7 @@ std::vector<ImageDetections> Predictor::score(const std::vector<cv::Mat>& images
   }
   passes_ += st.passes;
   inputs_ += st.inputs;
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    const double w = images[i].cols, h = images[i].rows;
-    for (auto& d : out[i]) {
-      d.x0 /= w;
-      d.x1 /= w;
-      d.y0 /= h;
-      d.y1 /= h;
-    }
-  }
+  normalise_to_images(out, images);
   return out;
 }
 
@@ -108,6 +122,8 @@ void write_untrained_package(const std::string& dir, const std::string& model_si
 }
 
 std::unique_ptr<Scorer> load_predictor(const PredictorOptions& options) {
+  if (is_onnx_model_file(options.package_dir))
+    return std::make_unique<OnnxPredictor>(options);
   return std::make_unique<Predictor>(options, parse_device(options.device));
 }
 

@@ -20,6 +20,15 @@ namespace autodet {
 void write_untrained_package(const std::string& dir, const std::string& model_size, const std::vector<std::string>& labels,
                              int img_size, std::uint64_t seed, const nlohmann::json& settings = nlohmann::json::object());
 
+// The inference settings of a model: its architecture's defaults (image size, model size), then
+// its settings.json (keys of other families ignored; a bad value is a DataError naming
+// settings_source), then the caller's overrides (strict, within limits).
+InferenceSettings resolve_settings(const nlohmann::json& architecture, const nlohmann::json& settings,
+                                   const nlohmann::json& overrides, const SettingsLimits& limits,
+                                   const std::string& settings_source);
+// Divides each image's detection corners by its width and height (the scoring schema's form).
+void normalise_to_images(std::vector<ImageDetections>& detections, const std::vector<cv::Mat>& images);
+
 // A loaded model package as a Scorer.
 class Predictor : public Scorer {
  public:

@@ -32,7 +32,7 @@ class Scorer {
 
 // How to load a model package as a Scorer.
 struct PredictorOptions {
-  std::string package_dir;
+  std::string package_dir;  // a package folder, or an ONNX file written by `autodet export`
   std::string device = "cpu";                           // cpu, cuda, cuda:N, auto
   nlohmann::json overrides = nlohmann::json::object();  // applied over settings.json
   SettingsLimits limits;

@@ -43,7 +43,7 @@ std::string onnx_model_bytes(models::Detector& detector, const nlohmann::json& p
   if (pre.resize == models::Preprocess::Resize::letterbox) input["pad_value"] = 114;
   g.set_metadata(kOnnxInputKey, input.dump());
   for (const auto& [key, field] : {std::pair{kOnnxModelKey, "model"}, std::pair{kOnnxLabelsKey, "labels"},
-                                   std::pair{kOnnxSettingsKey, "settings"}})
+                                   std::pair{kOnnxSettingsKey, "settings"}, std::pair{kOnnxMetricsKey, "metrics"}})
     if (package_json.contains(field)) g.set_metadata(key, package_json.at(field).dump());
   g.set_doc(fmt::format("autodet {} detector, {} classes", detector.family(), detector.num_classes()));
   auto bytes = g.serialize();
@@ -73,7 +73,7 @@ OnnxExportSummary export_onnx(const std::string& package_dir, const std::string&
   load_weights(join_path(package_dir, "model.pt"), detector->module(), torch::kCPU);
   OnnxExportSummary summary;
   const auto bytes = onnx_model_bytes(
-      *detector, nlohmann::json{{"model", arch}, {"labels", package.labels}, {"settings", package.settings}}, o, &summary);
+      *detector, nlohmann::json{{"model", arch}, {"labels", package.labels}, {"settings", package.settings}, {"metrics", package.metrics}}, o, &summary);
   write_file_atomic(out, bytes);
   return summary;
 }

@@ -27,9 +27,10 @@ inline constexpr const char* kOnnxLabelsKey = "autodet.labels";      // labels.j
 inline constexpr const char* kOnnxSettingsKey = "autodet.settings";  // settings.json
 inline constexpr const char* kOnnxModelKey = "autodet.model";        // model.json
 inline constexpr const char* kOnnxInputKey = "autodet.input";        // how the input is made
+inline constexpr const char* kOnnxMetricsKey = "autodet.metrics";    // metrics.json (what the model scored)
 
 // The ONNX bytes of `detector` (put in eval mode) at its image size. package_json: model.json,
-// labels and settings to record ({"model", "labels", "settings"}; may be empty).
+// labels, settings and metrics to record ({"model", "labels", "settings", "metrics"}; any may be absent).
 std::string onnx_model_bytes(models::Detector& detector, const nlohmann::json& package_json,
                              const OnnxExportOptions& options, OnnxExportSummary* summary = nullptr);
 

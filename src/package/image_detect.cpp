@@ -63,7 +63,16 @@ torch::Tensor prepare_views(const std::vector<cv::Mat>& images, const std::vecto
 
 }  // namespace
 
-std::vector<ImageDetections> detect_images(models::Detector& detector, const std::vector<cv::Mat>& raw_images,
+std::vector<ImageDetections> detect_images(models::Detector& detector, const std::vector<cv::Mat>& images,
+                                           const InferenceSettings& s, const torch::Device& device, int max_batch,
+                                           ForwardStats* stats) {
+  DetectionModel model;
+  model.resize = detector.preprocess().resize;
+  model.detect = [&detector](const torch::Tensor& x, const models::DetectOptions& o) { return detector.detect(x, o).boxes; };
+  return detect_images(model, images, s, device, max_batch, stats);
+}
+
+std::vector<ImageDetections> detect_images(const DetectionModel& model, const std::vector<cv::Mat>& raw_images,
                                            const InferenceSettings& s, const torch::Device& device, int max_batch,
                                            ForwardStats* stats) {
   if (max_batch < 1) throw UsageError("the batch size must be at least 1");
@@ -75,7 +84,7 @@ std::vector<ImageDetections> detect_images(models::Detector& detector, const std
   options.score_threshold = s.box_score_thresh;
   options.iou_threshold = s.nms_iou_thresh;
   options.max_detections = s.box_detections_per_img;
-  const models::Preprocess::Resize resize = detector.preprocess().resize;
+  const models::Preprocess::Resize resize = model.resize;
 
   c10::InferenceMode inference;
   std::vector<std::vector<TileDetection>> found(images.size());
@@ -85,7 +94,7 @@ std::vector<ImageDetections> detect_images(models::Detector& detector, const std
     auto input = prepare_views(images, views, first, n, s.img_size, resize, info);
     // NHWC bytes viewed as NCHW: channels-last strides, the layout the convolutions run in.
     auto x = input.to(device).permute({0, 3, 1, 2}).to(torch::kFloat).div_(255.0);
-    auto dets = detector.detect(x, options).boxes;
+    auto dets = model.detect(x, options);
     if (stats) {
       stats->passes += 1;
       stats->inputs += n;

@@ -19,6 +19,7 @@
 #include "deploy/http_server.h"
 #include "deploy/httplib_config.h"
 #include "deploy/predictor.h"
+#include "export/onnx_export.h"
 #include "test_util.h"
 
 using namespace autodet;
@@ -45,18 +46,23 @@ std::string body_of(const std::vector<std::string>& b64, const json& model_setti
   return j.dump();
 }
 
-// A package, its predictor and a server on a free loopback port.
+// A package (or, with onnx, its ONNX export run by OpenCV DNN), its predictor and a server on a
+// free loopback port.
 struct Served {
   TempDir dir;
-  std::unique_ptr<Predictor> predictor;
+  std::unique_ptr<Scorer> predictor;
   std::unique_ptr<ScoringServer> server;
 
-  explicit Served(ServeOptions o = {}, int img_size = 128) {
+  explicit Served(bool onnx, ServeOptions o = {}, int img_size = 128) {
     write_untrained_package(dir / "pkg", "nano", kLabels, img_size, 11, {{"box_score_thresh", 0.01}, {"box_detections_per_img", 30}});
     PredictorOptions po;
     po.package_dir = dir / "pkg";
+    if (onnx) {
+      po.package_dir = dir / "model.onnx";
+      export_onnx(dir / "pkg", po.package_dir, OnnxExportOptions{});
+    }
     po.max_batch = o.batcher.max_batch;
-    predictor = std::make_unique<Predictor>(po, torch::kCPU);
+    predictor = load_predictor(po);
     o.port = 0;
     server = std::make_unique<ScoringServer>(*predictor, o);
     server->start();
@@ -88,10 +94,15 @@ void expect_schema(const json& element) {
   }
 }
 
+// Each scoring test runs on the package and on its ONNX export: the same answers either way.
+class ServeModel : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Model, ServeModel, ::testing::Values("package", "onnx"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
 }  // namespace
 
-TEST(Serve, AnswersTheAzureSchemaForTwoImages) {
-  Served s;
+TEST_P(ServeModel, AnswersTheAzureSchemaForTwoImages) {
+  Served s(GetParam() == "onnx");
   auto c = s.client();
   const std::string jpg = encoded(".jpg", 200, 120, 1), png = encoded(".png", 90, 160, 2);
   std::string wrapped;  // Python's base64.encodebytes: newlines every 76 characters
@@ -106,8 +117,9 @@ TEST(Serve, AnswersTheAzureSchemaForTwoImages) {
   ASSERT_EQ(out.size(), 2u);
   for (const auto& e : out) expect_schema(e);
   // In input order, and what the predictor itself finds.
-  const auto direct = s.predictor->predict({cv::imdecode(std::vector<unsigned char>(jpg.begin(), jpg.end()), cv::IMREAD_COLOR),
-                                            cv::imdecode(std::vector<unsigned char>(png.begin(), png.end()), cv::IMREAD_COLOR)});
+  const auto direct = s.predictor->score({cv::imdecode(std::vector<unsigned char>(jpg.begin(), jpg.end()), cv::IMREAD_COLOR),
+                                            cv::imdecode(std::vector<unsigned char>(png.begin(), png.end()), cv::IMREAD_COLOR)},
+                                          s.predictor->settings());
   for (std::size_t i = 0; i < 2; ++i) {
     ASSERT_EQ(out[i]["boxes"].size(), direct[i].size());
     for (std::size_t k = 0; k < direct[i].size(); ++k) {
@@ -151,10 +163,10 @@ TEST(Serve, AnswersTheAzureSchemaForTwoImages) {
   EXPECT_GT(model["serving"]["images"].get<int>(), 0);
 }
 
-TEST(Serve, RefusesMalformedRequestsAndKeepsAnsweringRight) {
+TEST_P(ServeModel, RefusesMalformedRequestsAndKeepsAnsweringRight) {
   ServeOptions o;
   o.max_body_bytes = 1 << 20;
-  Served s(o);
+  Served s(GetParam() == "onnx", o);
   auto c = s.client();
   const std::string good = encode_base64(encoded(".jpg", 160, 100, 3));
   const std::string body = body_of({good});
@@ -203,10 +215,10 @@ TEST(Serve, RefusesMalformedRequestsAndKeepsAnsweringRight) {
   EXPECT_EQ(res->body, first->body);
 }
 
-TEST(Serve, RequiresTheApiKeyWhenOneIsSet) {
+TEST_P(ServeModel, RequiresTheApiKeyWhenOneIsSet) {
   ServeOptions o;
   o.api_key = "s3cret-key";
-  Served s(o);
+  Served s(GetParam() == "onnx", o);
   auto c = s.client();
   const std::string body = body_of({encode_base64(encoded(".jpg", 64, 64, 4))});
   auto res = c.Post("/score", body, "application/json");
@@ -231,12 +243,12 @@ TEST(Serve, RequiresTheApiKeyWhenOneIsSet) {
   EXPECT_EQ(res->status, 200);
 }
 
-TEST(Serve, OverloadIsRefusedWith503AndRetryAfter) {
+TEST_P(ServeModel, OverloadIsRefusedWith503AndRetryAfter) {
   ServeOptions o;
   o.batcher.max_batch = 1;
   o.batcher.max_wait_ms = 0;
   o.batcher.max_queue_images = 1;
-  Served s(o, 256);
+  Served s(GetParam() == "onnx", o, 256);
   const std::string body = body_of({encode_base64(encoded(".jpg", 320, 240, 5))});
   std::atomic<int> ok{0}, busy{0}, other{0};
   std::atomic<bool> retry_after{true};
@@ -266,10 +278,10 @@ TEST(Serve, OverloadIsRefusedWith503AndRetryAfter) {
   EXPECT_EQ(res->status, 200);
 }
 
-TEST(Serve, ARequestThatWaitsTooLongGets504AndLeavesTheQueue) {
+TEST_P(ServeModel, ARequestThatWaitsTooLongGets504AndLeavesTheQueue) {
   ServeOptions o;
   o.request_timeout_ms = 1;  // no forward pass is that fast
-  Served s(o);
+  Served s(GetParam() == "onnx", o);
   auto c = s.client();
   auto res = c.Post("/score", body_of({encode_base64(encoded(".jpg", 320, 240, 7))}, {{"tile_grid_size", "3x3"}}),
                     "application/json");

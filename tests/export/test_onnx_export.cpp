@@ -18,6 +18,8 @@
 #include "core/fs.h"
 #include "deploy/predictor.h"
 #include "export/onnx_export.h"
+#include "package/model_package.h"
+#include "package/weight_file.h"
 #include "models/fastestdet/fastestdet_detector.h"
 #include "models/pretrained.h"
 #include "models/registry.h"
@@ -292,6 +294,60 @@ TEST(OnnxExport, CommandExportsAPackageWithItsLabelsAndSettings) {
   EXPECT_NE(run_autodet("export " + (t / "nowhere"), &out), 0);
   EXPECT_NE(out.find("nowhere"), std::string::npos) << out;
   AUTODET_CHECK_ONNX((t / "m2.onnx") + " " + (t / "pkg/model.onnx"), t);
+}
+
+}  // namespace
+}  // namespace autodet::testing
+
+namespace autodet::testing {
+namespace {
+
+// `predict --model model.onnx` answers as the package does, with and without tiling: the COCO
+// YOLOv5n on real images, through OpenCV DNN and the family's own decoding.
+TEST(OnnxExport, PredictWithTheExportedFileAnswersAsThePackage) {
+  const std::string yolo_pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
+  const std::string images = kShared + "/datasets/raccoon/images";
+  if (!std::filesystem::exists(yolo_pt) || !std::filesystem::exists(images))
+    GTEST_SKIP() << "the shared YOLOv5n weights or raccoon images are absent";
+  TempDir t;
+  auto d = build("yolov5", "nano", 80, 320);
+  models::load_start_weights(*d, models::StartWeights{yolo_pt, "file", "", false});
+  ModelPackage p;
+  p.architecture = package_architecture(*d);
+  for (int i = 0; i < 80; ++i) p.labels.push_back("class" + std::to_string(i));
+  p.settings = {{"img_size", 320}, {"box_score_thresh", 0.2}, {"nms_iou_thresh", 0.5}};
+  p.per_label_metrics = nlohmann::json::object();
+  p.metrics = {{"source", "yolov5n COCO"}};
+  write_model_package(t / "pkg", p, [&](const std::string& path) { save_weights(path, d->module(), {}); });
+  std::string out;
+  ASSERT_EQ(run_autodet("export " + (t / "pkg") + " --out " + (t / "m.onnx"), &out), 0) << out;
+  std::string inputs;
+  for (int i = 1; i <= 6; ++i) inputs += " " + images + "/raccoon-" + std::to_string(i) + ".jpg";
+  for (const std::string extra : {"", " --set tile_grid_size=2x2"}) {
+    SCOPED_TRACE(extra);
+    ASSERT_EQ(run_autodet("predict --model " + (t / "pkg") + inputs + extra + " --out " + (t / "a.jsonl"), &out), 0) << out;
+    ASSERT_EQ(run_autodet("predict --model " + (t / "m.onnx") + inputs + extra + " --out " + (t / "b.jsonl"), &out), 0) << out;
+    std::ifstream a(t / "a.jsonl"), b(t / "b.jsonl");
+    std::string la, lb;
+    int boxes = 0;
+    while (std::getline(a, la)) {
+      ASSERT_TRUE(std::getline(b, lb));
+      const auto ja = nlohmann::json::parse(la)["boxes"], jb = nlohmann::json::parse(lb)["boxes"];
+      ASSERT_EQ(ja.size(), jb.size()) << la << "\n" << lb;
+      for (std::size_t k = 0; k < ja.size(); ++k) {
+        EXPECT_EQ(ja[k]["label"], jb[k]["label"]);
+        EXPECT_NEAR(ja[k]["score"].get<double>(), jb[k]["score"].get<double>(), 1e-4);
+        for (const char* c : {"topX", "topY", "bottomX", "bottomY"})
+          EXPECT_NEAR(ja[k]["box"][c].get<double>(), jb[k]["box"][c].get<double>(), 1e-4);
+      }
+      boxes += int(ja.size());
+    }
+    EXPECT_FALSE(std::getline(b, lb));
+    EXPECT_GT(boxes, 0);
+  }
+  // The file's input size is fixed: another img_size is refused by name.
+  EXPECT_NE(run_autodet("predict --model " + (t / "m.onnx") + inputs + " --set img_size=416", &out), 0);
+  EXPECT_NE(out.find("320x320"), std::string::npos) << out;
 }
 
 }  // namespace
