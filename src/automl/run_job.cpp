@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/log.h"
+#include "export/onnx_export.h"
 #include "package/model_package.h"
 #include "models/device.h"
 #include "store/job_heartbeat.h"
@@ -37,6 +38,21 @@ std::string initial_weights(const JobSpec& spec, store::RunStore& rs, const stor
   else throw UsageError("checkpoint_run_id '" + id + "' is neither a trial nor a job in " + ws.root());
   if (!fs_exists(from)) throw UsageError("checkpoint_run_id '" + id + "' has no finished model yet (" + from + ")");
   return from;
+}
+
+// Azure writes model.onnx beside every trial's model (spec section 6.7); so does autodet, in the
+// input form enable_onnx_normalization asks for. A failed export is a warning: the package stands.
+void export_trial_onnx(const TrainingParams& p, const std::string& package_dir, store::RunStore& rs, const std::string& trial) {
+  if (package_dir.empty()) return;
+  OnnxExportOptions o;
+  o.input_0_255 = p.enable_onnx_normalization;
+  const std::string file = join_path(package_dir, "model.onnx");
+  try {
+    export_onnx(package_dir, file, o);
+    rs.record_artifact(trial, "onnx", file);
+  } catch (const std::exception& e) {
+    log::warn("trial {}: the model was not exported to ONNX: {}", trial, e.what());
+  }
 }
 
 RunJobResult train_trial(const JobSpec& spec, const std::pair<Dataset, Dataset>& data, const std::string& trial,
@@ -92,6 +108,7 @@ RunJobResult train_trial(const JobSpec& spec, const std::pair<Dataset, Dataset>&
     rs.set_trial_status(trial, RunStatus::Completed);
   }
   rs.record_artifact(trial, "model", out.train.package_dir);
+  export_trial_onnx(spec.params, out.train.package_dir, rs, trial);
   out.best_model_dir = ws.best_model_dir(spec.name);
   if (auto best = rs.best_trial(spec.name))
     copy_model_package(join_path(ws.trial_dir(spec.name, best->trial), "model"), out.best_model_dir);
@@ -221,6 +238,7 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
   RunJobResult out;
   out.job = trial.job;
   out.trial = id;
+  TrainingParams spec_params;  // the trial's parameters, for its ONNX export
   try {
     if (trial.status != RunStatus::Running)
       throw UsageError("trial " + id + " is " + store::to_string(trial.status) + ", not running: its scheduler starts it");
@@ -229,6 +247,7 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     const nlohmann::json config = nlohmann::json::parse(trial.config);
     spec.params = trial_params(spec, sweep::TrialConfig{config.value("subspace", std::size_t(0)),
                                                         config.value("values", nlohmann::json::object())});
+    spec_params = spec.params;
     auto data = read_job_data(spec, job_seed(spec.params));
     leave_out_recorded_images(data, job.skipped_images, spec.training_data.given);
     TrainConfig cfg = to_train_config(spec.params);
@@ -250,6 +269,7 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     return out;
   }
   if (!out.train.package_dir.empty()) rs->record_artifact(id, "model", out.train.package_dir);
+  export_trial_onnx(spec_params, out.train.package_dir, *rs, id);
   rs->record_artifact(id, "checkpoint", join_path(dir, "checkpoint.pt"));
   rs->record_artifact(id, "log", join_path(dir, "trial.log"));
   if (!out.train.terminated) rs->set_trial_status(id, RunStatus::Completed);

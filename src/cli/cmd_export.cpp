@@ -17,13 +17,14 @@ namespace {
 struct Args {
   std::string package, format = "onnx", batch = "dynamic", out;
   int opset = 13;
-  bool input_0_255 = false;
+  bool input_0_255 = false, nms = false;
 };
 
 void run(const Args& a) {
   OnnxExportOptions o;
   o.opset = a.opset;
   o.input_0_255 = a.input_0_255;
+  o.nms = a.nms;
   if (a.batch != "dynamic") {
     try {
       std::size_t used = 0;
@@ -40,7 +41,8 @@ void run(const Args& a) {
                             o.opset, s.nodes, double(s.bytes) / 1e6);
   for (const auto& output : s.outputs) {
     std::string shape;
-    for (auto d : output.shape) shape += (shape.empty() ? "" : "x") + (d < 0 ? std::string("batch") : std::to_string(d));
+    for (auto d : output.shape)
+      shape += (shape.empty() ? "" : "x") + (d == -1 ? std::string("batch") : d < 0 ? output.count_name : std::to_string(d));
     log::out() << fmt::format("  output {} {}: {}\n", output.name, shape, output.description);
   }
 }
@@ -55,6 +57,9 @@ CommandRegistrar reg(34, [](CLI::App& root) {
   cmd->add_option("--out", args->out, "Output file (default: PACKAGE/model.onnx, or model_N.onnx for a fixed batch)");
   cmd->add_flag("--input-0-255", args->input_0_255,
                 "The graph takes 0-255 pixels and divides by 255 itself (Azure's enable_onnx_normalization)");
+  cmd->add_flag("--nms", args->nms,
+                "Decoding and NMS in the graph, with the package's thresholds: one output 'detections' (n, 7) "
+                "(ONNX Runtime and TensorRT run it; OpenCV DNN has no NonMaxSuppression)");
   cmd->callback([args] { run(*args); });
 });
 

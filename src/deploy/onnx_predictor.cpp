@@ -30,6 +30,9 @@ OnnxPredictor::OnnxPredictor(const PredictorOptions& o)
   if (o.device != "cpu" && o.device != "auto")
     throw UsageError("an ONNX model runs on the CPU here (OpenCV DNN); use the model package for --device " + o.device);
   const OnnxFileInfo info = read_onnx_info(path_);
+  if (info.input.contains("nms"))
+    throw NotSupportedError(Location{path_, 0, "", ""},
+                            "has NMS in its graph, which OpenCV DNN cannot run; export without --nms for predict and serve");
   model_ = info.model;
   metrics_ = info.metrics;
   labels_ = info.labels.get<std::vector<std::string>>();

@@ -13,6 +13,11 @@ struct OnnxExportOptions {
   int opset = 13;
   int batch = 0;                 // 0: dynamic (the symbolic dimension "batch"); N: fixed, Azure's batch form
   bool input_0_255 = false;      // enable_onnx_normalization: the graph takes 0-255 pixels and divides itself
+  // Decoding and NMS in the graph: one output "detections" (K, 7) [image index in the batch, x0, y0,
+  // x1, y1 (input pixels), score, class], per image and class by decreasing score, with these
+  // thresholds and at most max_detections per class and image (ONNX's NonMaxSuppression).
+  bool nms = false;
+  models::DetectOptions nms_options;
 };
 
 struct OnnxExportSummary {

@@ -15,14 +15,16 @@ struct OnnxGraph::Impl {
 
 namespace {
 
-void set_shape(onnx::ValueInfoProto& v, const models::GraphInts& shape) {
+// Symbolic dimensions: -1 is "batch", -2 is `count_name`.
+void set_shape(onnx::ValueInfoProto& v, const models::GraphInts& shape, const std::string& count_name = "batch") {
   auto* t = v.mutable_type()->mutable_tensor_type();
   t->set_elem_type(onnx::TensorProto::FLOAT);
   auto* s = t->mutable_shape();
-  for (auto d : shape) {
+  for (std::size_t i = 0; i < shape.size(); ++i) {
     auto* dim = s->add_dim();
-    if (d < 0) dim->set_dim_param("batch");
-    else dim->set_dim_value(d);
+    if (shape[i] == -1) dim->set_dim_param("batch");
+    else if (shape[i] < 0) dim->set_dim_param(count_name);
+    else dim->set_dim_value(shape[i]);
   }
 }
 
@@ -126,7 +128,7 @@ void OnnxGraph::add_output(const models::GraphOutput& output) {
   auto* v = g->add_output();
   v->set_name(output.name);
   v->set_doc_string(output.description);
-  set_shape(*v, output.shape);
+  set_shape(*v, output.shape, output.count_name);
 }
 
 void OnnxGraph::set_metadata(const std::string& key, const std::string& value) {

@@ -23,7 +23,8 @@ class OnnxGraph : public models::GraphBuilder {
 
   // The float input; shape entries of -1 become the symbolic dimension "batch".
   void add_input(const std::string& name, const models::GraphInts& shape, const std::string& description);
-  // Declares an output: renames the tensor `output.tensor` to `output.name`; -1 becomes "batch".
+  // Declares an output: renames the tensor `output.tensor` to `output.name`; -1 becomes "batch",
+  // -2 output.count_name.
   void add_output(const models::GraphOutput& output);
   void set_metadata(const std::string& key, const std::string& value);
   void set_doc(const std::string& doc);

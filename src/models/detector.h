@@ -117,6 +117,11 @@ class Detector {
   // What libtorch computes for those outputs (eval mode, no_grad): the reference an exported file
   // is checked against.
   virtual std::vector<torch::Tensor> export_reference(const torch::Tensor& images) = 0;
+  // The graph's decoding of those outputs into NMS candidates, for the export form with NMS in
+  // the graph: per image boxes (B, N, 4) x0, y0, x1, y1 in input pixels and scores (B, C, N), a
+  // box scoring only under the class detect() would give it (0 elsewhere). Families without it
+  // throw NotSupportedError.
+  virtual GraphCandidates export_candidates(GraphBuilder& graph, const std::vector<GraphOutput>& outputs);
   // Detections in input pixels from those outputs, as detect() would give them: what a runtime
   // that ran the exported graph hands back to autodet.
   virtual std::vector<torch::Tensor> detections_from_outputs(const std::vector<torch::Tensor>& outputs, int input_w,

@@ -38,12 +38,19 @@ class GraphBuilder {
 };
 
 // An output the exported graph declares: the tensor an operator produced, the name the file gives
-// it, its shape (-1 for the batch dimension) and what its values are.
+// it, its shape (-1 for the batch dimension, -2 for a count only known when it runs) and what its
+// values are.
 struct GraphOutput {
   std::string tensor;
   std::string name;
   GraphInts shape;
   std::string description;
+  std::string count_name = "n";  // the symbolic name of a -2 dimension
+};
+
+// NMS candidates in an exported graph: boxes (B, N, 4) and scores (B, C, N), by tensor name.
+struct GraphCandidates {
+  std::string boxes, scores;
 };
 
 }  // namespace autodet::models

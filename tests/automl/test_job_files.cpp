@@ -102,6 +102,7 @@ TEST(JobFiles, ImageRootReachesTheTrialsOfASweep) {
   ASSERT_EQ(run_autodet("train " + (t / "job.yml") + map + " --workspace " + (t / "ws") + " --threads 1", &out), 0) << out;
   EXPECT_NE(out.find("job remote: 1 trials, best trial remote_0"), std::string::npos) << out;
   EXPECT_TRUE(fs_exists(t / "ws/jobs/remote/best_model/model.pt")) << out;
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/remote/best_model/model.onnx")) << out;
 }
 
 }  // namespace

@@ -118,6 +118,7 @@ TEST(SweepRun, BanditTerminatesBadTrialsAndTheBestIsPublished) {
       EXPECT_LT(evaluations(tr), 3u) << "terminated early";
       // The best checkpoint and the package of a terminated trial are kept.
       EXPECT_TRUE(fs_exists(t / ("ws/jobs/bandit/trials/" + tr["id"].get<std::string>() + "/model/model.pt")));
+      EXPECT_TRUE(fs_exists(t / ("ws/jobs/bandit/trials/" + tr["id"].get<std::string>() + "/model/model.onnx")));
     } else {
       EXPECT_EQ(tr["status"], "completed") << tr.dump();
     }
@@ -131,6 +132,8 @@ TEST(SweepRun, BanditTerminatesBadTrialsAndTheBestIsPublished) {
   EXPECT_EQ(j["best_trial"], best);
   EXPECT_EQ(j["tags"]["automl_best_child_run_id"], best);
   EXPECT_TRUE(fs_exists(t / "ws/jobs/bandit/best_model/model.pt"));
+  // Each trial's model is exported beside it (Azure's model.onnx), and so the best model's is.
+  EXPECT_TRUE(fs_exists(t / "ws/jobs/bandit/best_model/model.onnx"));
   // `jobs show` lists the trials best first with the parameters that differ.
   ASSERT_EQ(run_autodet("-q jobs show bandit --workspace " + (t / "ws"), &out), 0) << out;
   EXPECT_NE(out.find("PARAMETERS (those that differ)"), std::string::npos) << out;

@@ -23,8 +23,9 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"hub", {"core", "data", "models", "store", "hub"}},
       {"package", {"core", "data", "models", "eval", "package"}},
       {"train", {"core", "data", "models", "eval", "store", "package", "train"}},
-      {"deploy", {"core", "data", "models", "eval", "package", "deploy"}},
-      {"automl", {"core", "data", "models", "eval", "store", "hub", "package", "train", "automl"}},
+      {"export", {"core", "data", "models", "eval", "package", "export"}},
+      {"deploy", {"core", "data", "models", "eval", "package", "export", "deploy"}},
+      {"automl", {"core", "data", "models", "eval", "store", "hub", "package", "train", "export", "automl"}},
   };
   return a;
 }

@@ -200,6 +200,31 @@ std::unique_ptr<Detector> build(const std::string& name, const std::string& size
   return models::build_detector(name, c);
 }
 
+// The published COCO YOLOv5n (416 px) and FastestDet (352 px); `missing` says why not when absent.
+struct CocoDetectors {
+  std::unique_ptr<Detector> yolo, fastestdet;
+  std::string missing;
+};
+
+CocoDetectors coco_detectors() {
+  const std::string yolo_pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
+  const std::string fd_pth = kShared + "/weights/fastestdet/fastestdet_coco_ap50_0.253.pth";
+  CocoDetectors c;
+  if (!std::filesystem::exists(yolo_pt) || !std::filesystem::exists(fd_pth)) {
+    c.missing = "the shared COCO weights are absent (" + yolo_pt + ", " + fd_pth + ")";
+    return c;
+  }
+  c.yolo = build("yolov5", "nano", 80, 416);
+  models::load_start_weights(*c.yolo, models::StartWeights{yolo_pt, "file", "", false});
+  c.fastestdet = build("fastestdet", "", 80, 352);
+  models::load_start_weights(*c.fastestdet, models::StartWeights{fd_pth, "file", "", false});
+  return c;
+}
+
+#define AUTODET_REQUIRE_COCO(var)  \
+  auto var = coco_detectors();     \
+  if (!var.missing.empty()) GTEST_SKIP() << var.missing
+
 TEST(OnnxExport, YoloV5OutputsEqualLibtorchInOpenCvDnn) {
   TempDir t;
   auto d = build("yolov5", "nano", 3, 320);
@@ -234,15 +259,10 @@ TEST(OnnxExport, OutputsEqualLibtorchInOnnxRuntime) {
 
 // The published COCO weights on real images: the detections a user would see, compared.
 TEST(OnnxExport, CocoDetectorsGiveTheSameDetectionsFromTheExportedFile) {
-  const std::string yolo_pt = kShared + "/weights/yolov5/yolov5n_coco_v6.1.pt";
-  const std::string fd_pth = kShared + "/weights/fastestdet/fastestdet_coco_ap50_0.253.pth";
-  if (!std::filesystem::exists(yolo_pt) || !std::filesystem::exists(fd_pth))
-    GTEST_SKIP() << "the shared COCO weights are absent (" << yolo_pt << ", " << fd_pth << ")";
+  AUTODET_REQUIRE_COCO(coco);
+  auto& yolo = coco.yolo;
+  auto& fd = coco.fastestdet;
   TempDir t;
-  auto yolo = build("yolov5", "nano", 80, 416);
-  models::load_start_weights(*yolo, models::StartWeights{yolo_pt, "file", "", false});
-  auto fd = build("fastestdet", "", 80, 352);
-  models::load_start_weights(*fd, models::StartWeights{fd_pth, "file", "", false});
   std::vector<std::pair<std::string, Runtime>> runtimes{{"OpenCV DNN", run_opencv}};
   if (const std::string why = onnxruntime_missing(); why.empty()) runtimes.emplace_back("ONNX Runtime", run_onnxruntime);
   else std::printf("not comparing in ONNX Runtime: %s\n", why.c_str());
@@ -269,6 +289,10 @@ TEST(OnnxExport, ExportedFilesPassTheOnnxCheckerWithStrictShapeInference) {
         const std::string file = t / fmt::format("{}_{}_{}.onnx", name, opset, batch);
         write_file_atomic(file, onnx_model_bytes(*d, nlohmann::json{{"labels", {"a", "b"}}}, o));
         files += " " + file;
+        o.nms = true;
+        const std::string nms_file = t / fmt::format("{}_{}_{}_nms.onnx", name, opset, batch);
+        write_file_atomic(nms_file, onnx_model_bytes(*d, nlohmann::json{{"labels", {"a", "b"}}}, o));
+        files += " " + nms_file;
       }
   }
   AUTODET_CHECK_ONNX(files, t);
@@ -293,7 +317,49 @@ TEST(OnnxExport, CommandExportsAPackageWithItsLabelsAndSettings) {
   EXPECT_NE(out.find("--batch takes 'dynamic' or a positive number"), std::string::npos) << out;
   EXPECT_NE(run_autodet("export " + (t / "nowhere"), &out), 0);
   EXPECT_NE(out.find("nowhere"), std::string::npos) << out;
+  // With NMS in the graph: one "detections" output; OpenCV DNN cannot run it, and predict says so.
+  ASSERT_EQ(run_autodet("export " + (t / "pkg") + " --nms --out " + (t / "nms.onnx"), &out), 0) << out;
+  EXPECT_NE(out.find("output detections nx7"), std::string::npos) << out;
+  make_image(t / "a.jpg", 64, 48);
+  EXPECT_NE(run_autodet("predict --model " + (t / "nms.onnx") + " " + (t / "a.jpg"), &out), 0);
+  EXPECT_NE(out.find("export without --nms"), std::string::npos) << out;
   AUTODET_CHECK_ONNX((t / "m2.onnx") + " " + (t / "pkg/model.onnx"), t);
+}
+
+// Decoding and NMS in the graph, run by ONNX Runtime: for each image of a batch of 4, the kept
+// boxes are the detections libtorch gives (COCO weights, real images, score > 0.25).
+TEST(OnnxExport, NmsInTheGraphGivesTheSameDetectionsInOnnxRuntime) {
+  AUTODET_REQUIRE_ONNXRUNTIME();
+  AUTODET_REQUIRE_COCO(coco);
+  auto& yolo = coco.yolo;
+  auto& fd = coco.fastestdet;
+  TempDir t;
+  for (Detector* d : {yolo.get(), fd.get()}) {
+    SCOPED_TRACE(d->family());
+    d->module().eval();
+    OnnxExportOptions o;
+    o.nms = true;
+    o.nms_options.score_threshold = 0.25;
+    const std::string file = t / (d->family() + "_nms.onnx");
+    write_file_atomic(file, onnx_model_bytes(*d, nlohmann::json::object(), o));
+    const int size = d->preprocess().image_size;
+    auto x = inputs(4, size, 11);
+    auto got = run_onnxruntime(file, x);  // (K, 7)
+    ASSERT_EQ(got.dim(), 2);
+    torch::NoGradGuard ng;
+    const auto ours = d->detect(x, o.nms_options).boxes;
+    std::vector<torch::Tensor> theirs;
+    int total = 0;
+    for (int b = 0; b < 4; ++b) {
+      auto rows = got.index_select(0, (got.select(1, 0) == float(b)).nonzero().squeeze(1)).slice(1, 1, 7);
+      auto order = std::get<1>(rows.select(1, 4).sort(/*stable=*/true, 0, /*descending=*/true));
+      theirs.push_back(rows.index_select(0, order).contiguous());
+      total += int(ours[std::size_t(b)].size(0));
+    }
+    std::printf("%s: %d detections on 4 images, NMS in the graph (ONNX Runtime) against libtorch\n", d->family().c_str(), total);
+    EXPECT_GT(total, 0);
+    expect_same_detections(theirs, ours);
+  }
 }
 
 }  // namespace

@@ -79,6 +79,10 @@ std::vector<GraphOutput> FastestDetDetector::export_graph(GraphBuilder& graph, c
   return export_fastestdet(*net_, graph, input, image_size_);
 }
 
+GraphCandidates FastestDetDetector::export_candidates(GraphBuilder& graph, const std::vector<GraphOutput>& outputs) {
+  return export_fastestdet_candidates(graph, outputs.at(0), num_classes(), image_size_);
+}
+
 std::vector<torch::Tensor> FastestDetDetector::export_reference(const torch::Tensor& images) {
   return {fastestdet_activations(net_->forward(images).to(torch::kFloat)).contiguous()};
 }

@@ -41,6 +41,7 @@ class FastestDetDetector : public Detector {
   // One output, "output" (B, 5 + C, H / 16, W / 16), as upstream exports FastestDet.
   std::vector<GraphOutput> export_graph(GraphBuilder& graph, const std::string& input) override;
   std::vector<torch::Tensor> export_reference(const torch::Tensor& images) override;
+  GraphCandidates export_candidates(GraphBuilder& graph, const std::vector<GraphOutput>& outputs) override;
   std::vector<torch::Tensor> detections_from_outputs(const std::vector<torch::Tensor>& outputs, int input_w, int input_h,
                                                      const DetectOptions& options) override;
 

@@ -76,4 +76,28 @@ std::vector<GraphOutput> export_fastestdet(FastestDetNetImpl& net, GraphBuilder&
                       "per stride-16 cell: sigmoid objectness, the four raw box values, then the class softmax"}};
 }
 
+GraphCandidates export_fastestdet_candidates(GraphBuilder& g, const GraphOutput& output, int nc, int image_size) {
+  const std::int64_t side = image_size / 16, cells = side * side;
+  // (B, 5 + C, side, side) -> (B, cells, 5 + C), cells in row-major order.
+  auto p = G::transpose(g, G::reshape(g, output.tensor, {0, 5 + nc, cells}), {0, 2, 1});
+  auto v = [&](std::int64_t k) { return G::slice(g, p, 2, k, k + 1); };  // (B, cells, 1)
+  auto cell = torch::arange(cells, torch::kLong);
+  auto gx = (cell % side).to(torch::kFloat).view({cells, 1}).contiguous();
+  auto gy = cell.div(side, "floor").to(torch::kFloat).view({cells, 1}).contiguous();
+  const float stride = float(image_size) / float(side), full = float(image_size);
+  auto cx = G::binary(g, "Mul", G::binary(g, "Add", g.op1("Tanh", {v(1)}), g.constant("fastestdet.grid_x", gx)), G::scalar(g, stride));
+  auto cy = G::binary(g, "Mul", G::binary(g, "Add", g.op1("Tanh", {v(2)}), g.constant("fastestdet.grid_y", gy)), G::scalar(g, stride));
+  auto hw = G::binary(g, "Div", G::binary(g, "Mul", G::sigmoid(g, v(3)), G::scalar(g, full)), G::scalar(g, 2.f));
+  auto hh = G::binary(g, "Div", G::binary(g, "Mul", G::sigmoid(g, v(4)), G::scalar(g, full)), G::scalar(g, 2.f));
+  auto boxes = G::concat(g, {G::binary(g, "Sub", cx, hw), G::binary(g, "Sub", cy, hh), G::binary(g, "Add", cx, hw),
+                             G::binary(g, "Add", cy, hh)},
+                         2);
+  if (nc == 1) return {boxes, G::transpose(g, v(0), {0, 2, 1})};
+  auto cls = G::slice(g, p, 2, 5, 5 + nc);
+  auto best = g.op1("ReduceMax", {cls}, {{"axes", GraphInts{2}}, {"keepdims", std::int64_t(1)}});
+  auto score = G::binary(g, "Mul", G::binary(g, "Pow", v(0), G::scalar(g, 0.6f)), G::binary(g, "Pow", best, G::scalar(g, 0.4f)));
+  auto mask = g.op1("Cast", {g.op1("Equal", {cls, best})}, {{"to", std::int64_t(1)}});
+  return {boxes, G::transpose(g, G::binary(g, "Mul", mask, score), {0, 2, 1})};
+}
+
 }  // namespace autodet::models

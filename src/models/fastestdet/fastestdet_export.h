@@ -11,5 +11,8 @@
 namespace autodet::models {
 
 std::vector<GraphOutput> export_fastestdet(FastestDetNetImpl& net, GraphBuilder& g, const std::string& input, int image_size);
+// NMS candidates from "output", decoded as fastestdet_decode does: corner boxes and the score
+// obj^0.6 x cls^0.4 under each cell's best class (obj alone for one class).
+GraphCandidates export_fastestdet_candidates(GraphBuilder& g, const GraphOutput& output, int num_classes, int image_size);
 
 }  // namespace autodet::models

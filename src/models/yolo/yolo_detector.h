@@ -7,6 +7,7 @@
 #include "models/detector.h"
 #include "models/yolo/yolo_loss.h"
 #include "models/yolo/yolov5.h"
+#include "models/yolo/yolov5_export.h"
 
 namespace autodet::models {
 
@@ -33,6 +34,9 @@ class YoloDetector : public Detector {
   // One output, "output" (B, N, 5 + C), as Azure exports YOLOv5.
   std::vector<GraphOutput> export_graph(GraphBuilder& graph, const std::string& input) override;
   std::vector<torch::Tensor> export_reference(const torch::Tensor& images) override;
+  GraphCandidates export_candidates(GraphBuilder& graph, const std::vector<GraphOutput>& outputs) override {
+    return export_yolov5_candidates(graph, outputs.at(0), num_classes());
+  }
   std::vector<torch::Tensor> detections_from_outputs(const std::vector<torch::Tensor>& outputs, int input_w, int input_h,
                                                      const DetectOptions& options) override;
 

@@ -93,4 +93,15 @@ std::vector<GraphOutput> export_yolov5(YoloV5Impl& net, GraphBuilder& g, const s
                       "per candidate: cx, cy, w, h (input pixels), objectness, then one probability per class"}};
 }
 
+GraphCandidates export_yolov5_candidates(GraphBuilder& g, const GraphOutput& output, int nc) {
+  const auto& out = output.tensor;
+  auto xy = G::slice(g, out, 2, 0, 2), wh = G::slice(g, out, 2, 2, 4);
+  auto half = G::binary(g, "Div", wh, G::scalar(g, 2.f));
+  auto boxes = G::concat(g, {G::binary(g, "Sub", xy, half), G::binary(g, "Add", xy, half)}, 2);
+  auto conf = G::binary(g, "Mul", G::slice(g, out, 2, 5, 5 + nc), G::slice(g, out, 2, 4, 5));  // (B, N, C)
+  auto best = g.op1("ReduceMax", {conf}, {{"axes", GraphInts{2}}, {"keepdims", std::int64_t(1)}});
+  auto mask = g.op1("Cast", {g.op1("Equal", {conf, best})}, {{"to", std::int64_t(1)}});  // float
+  return {boxes, G::transpose(g, G::binary(g, "Mul", conf, mask), {0, 2, 1})};
+}
+
 }  // namespace autodet::models

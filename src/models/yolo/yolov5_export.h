@@ -11,5 +11,8 @@
 namespace autodet::models {
 
 std::vector<GraphOutput> export_yolov5(YoloV5Impl& net, GraphBuilder& g, const std::string& input, int image_size);
+// NMS candidates from "output": corner boxes, and objectness x class probability kept for each
+// box's best class only (Ultralytics' single-label NMS).
+GraphCandidates export_yolov5_candidates(GraphBuilder& g, const GraphOutput& output, int num_classes);
 
 }  // namespace autodet::models
