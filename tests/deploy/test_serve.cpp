@@ -1,6 +1,7 @@
 // The HTTP server, started for real on a loopback port with a real YOLOv5-nano package: the
 // Azure response schema, authentication, every refusal (and answers staying right after them),
-// 503 under overload, and graceful shutdown of the `autodet serve` process on SIGTERM.
+// 503 under overload, and graceful shutdown of the `autodet serve` process on SIGTERM; each on
+// the package and on its ONNX export.
 #ifdef AUTODET_HAVE_HTTPLIB  // set by src/deploy/http.cmake
 #include <atomic>
 #include <chrono>
@@ -293,16 +294,22 @@ TEST_P(ServeModel, ARequestThatWaitsTooLongGets504AndLeavesTheQueue) {
   EXPECT_EQ(res->status, 200);
 }
 
-TEST(Serve, SigtermFinishesTheRequestInFlightThenExits) {
+TEST_P(ServeModel, SigtermFinishesTheRequestInFlightThenExits) {
   TempDir t;
-  write_untrained_package(t / "pkg", "nano", kLabels, 128, 3);
+  // 640 px, so that the exported graph (whose input size is fixed) takes the slow request below.
+  write_untrained_package(t / "pkg", "nano", kLabels, 640, 3);
+  std::string model = t / "pkg";
+  if (GetParam() == "onnx") {
+    model = t / "model.onnx";
+    export_onnx(t / "pkg", model, OnnxExportOptions{});
+  }
   const std::string log_path = t / "serve.log";
   pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     std::freopen(log_path.c_str(), "w", stderr);
     std::freopen("/dev/null", "w", stdout);
-    ::execl(AUTODET_BINARY, AUTODET_BINARY, "serve", "--model", (t / "pkg").c_str(), "--port", "0", (char*)nullptr);
+    ::execl(AUTODET_BINARY, AUTODET_BINARY, "serve", "--model", model.c_str(), "--port", "0", (char*)nullptr);
     std::_Exit(127);
   }
   int port = 0;
@@ -315,7 +322,7 @@ TEST(Serve, SigtermFinishesTheRequestInFlightThenExits) {
   }
   ASSERT_GT(port, 0) << read_text(log_path);
 
-  // A slow request: a large image size and 3x3 tiles make ten 640x640 forward passes.
+  // A slow request: 3x3 tiles make ten 640x640 forward passes.
   int status = 0;
   std::thread slow([&] {
     httplib::Client c("127.0.0.1", port);
