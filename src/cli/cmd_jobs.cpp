@@ -163,7 +163,7 @@ void print_epochs(const json& trial) {
   headers.insert(headers.end(), names.begin(), names.end());
   std::vector<std::vector<std::string>> rows;
   for (auto& [epoch, cells] : by_epoch) {
-    std::vector<std::string> row{std::to_string(epoch)};
+    std::vector<std::string> row{std::to_string(epoch + 1)};  // counted from 1, as `train` prints them
     cells.resize(names.size(), "");
     row.insert(row.end(), cells.begin(), cells.end());
     rows.push_back(row);
@@ -215,7 +215,7 @@ void show_job(const Args& a) {
     field("best trial", "none yet");
   else
     field("best trial", fmt::format("{} ({} {:.5f} at epoch {})", j["best_trial"].get<std::string>(),
-                                    j["ranking_metric"].get<std::string>(), j["best_metric"].get<double>(), j["best_epoch"].get<int>()));
+                                    j["ranking_metric"].get<std::string>(), j["best_metric"].get<double>(), j["best_epoch"].get<int>() + 1));
   if (j["trials"].empty()) {
     log::out() << "\nno trials yet\n";
     return;
@@ -234,7 +234,7 @@ void show_job(const Args& a) {
     int epochs = 0;
     for (const auto& e : t["metric_epochs"]) epochs = std::max(epochs, e.empty() ? 0 : e.back().get<int>() + 1);  // epochs are numbered from 0
     rows.push_back({t["id"], t["status"], metric_text(t["best_metric"]),
-                    t["best_epoch"].is_null() ? "-" : std::to_string(t["best_epoch"].get<int>()),
+                    t["best_epoch"].is_null() ? "-" : std::to_string(t["best_epoch"].get<int>() + 1),
                     std::to_string(epochs), duration_text(t["duration_seconds"]),
                     one ? parameters_text(t["parameters"], {}) : varying.empty() ? "-" : parameters_text(t["parameters"], varying)});
   }

@@ -112,7 +112,7 @@ TEST(CliJobs, ACocoApRankedJobShowsItsTrialsByCocoAp) {
   }
   std::string out;
   ASSERT_EQ(run_autodet("jobs show tight --workspace " + (t / "ws"), &out), 0) << out;
-  for (const char* s : {"best trial   tight_1 (coco_AP 0.60000 at epoch 3)", "BEST COCO AP"})
+  for (const char* s : {"best trial   tight_1 (coco_AP 0.60000 at epoch 4)", "BEST COCO AP"})
     EXPECT_NE(out.find(s), std::string::npos) << s << "\n" << out;
   EXPECT_LT(out.find("tight_1  "), out.find("tight_0  ")) << "best first\n" << out;
   ASSERT_EQ(run_autodet("-q jobs list --json --workspace " + (t / "ws"), &out), 0) << out;
@@ -127,7 +127,7 @@ TEST(CliJobs, ShowPrintsTheJobAndItsTrials) {
   fill_workspace(t / "ws");
   std::string out;
   ASSERT_EQ(run_autodet("jobs show fridge-sweep --workspace " + (t / "ws"), &out), 0) << out;
-  for (const char* s : {"fridge-sweep", "experiment   fridge", "best trial   fridge-sweep_1 (mean_average_precision 0.75000 at epoch 2)",
+  for (const char* s : {"fridge-sweep", "experiment   fridge", "best trial   fridge-sweep_1 (mean_average_precision 0.75000 at epoch 3)",
                         "TRIAL", "PARAMETERS", "fridge-sweep_0", "learning_rate=0.01 model_name=yolov5", "terminated",
                         "fridge-sweep_2 (failed): CUDA out of memory"})
     EXPECT_NE(out.find(s), std::string::npos) << s << "\n" << out;
