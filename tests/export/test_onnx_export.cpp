@@ -323,6 +323,15 @@ TEST(OnnxExport, CommandExportsAPackageWithItsLabelsAndSettings) {
   make_image(t / "a.jpg", 64, 48);
   EXPECT_NE(run_autodet("predict --model " + (t / "nms.onnx") + " " + (t / "a.jpg"), &out), 0);
   EXPECT_NE(out.find("export without --nms"), std::string::npos) << out;
+  // An ONNX file autodet did not write, and bytes that are no ONNX model: refused, naming the file.
+  write_text(t / "junk.onnx", "not a protobuf \x01\x02");
+  EXPECT_NE(run_autodet("predict --model " + (t / "junk.onnx") + " " + (t / "a.jpg"), &out), 0);
+  EXPECT_NE(out.find("junk.onnx"), std::string::npos) << out;
+  const std::string foreign = kShared + "/weights/fastestdet/fastestdet_coco.onnx";
+  if (std::filesystem::exists(foreign)) {
+    EXPECT_NE(run_autodet("predict --model " + foreign + " " + (t / "a.jpg"), &out), 0);
+    EXPECT_NE(out.find("only files written by `autodet export PACKAGE`"), std::string::npos) << out;
+  }
   AUTODET_CHECK_ONNX((t / "m2.onnx") + " " + (t / "pkg/model.onnx"), t);
 }
 
