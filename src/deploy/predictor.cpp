@@ -10,6 +10,7 @@
 #include "core/fs.h"
 #include "deploy/onnx_predictor.h"
 #include "models/device.h"
+#include "package/package_detector.h"
 #include "package/weight_file.h"
 
 namespace autodet {
@@ -46,21 +47,9 @@ Predictor::Predictor(const PredictorOptions& o, const torch::Device& device)
     : dir_(o.package_dir), package_(read_model_package(o.package_dir)), limits_(o.limits), max_batch_(o.max_batch),
       device_(device) {
   if (max_batch_ < 1) throw UsageError("the batch size must be at least 1");
-  const std::string model_json = join_path(dir_, "model.json");
-  const auto& arch = package_.architecture;
-  const std::string name = arch.value("model_name", "yolov5");
-  if (!models::is_registered_detector(name))
-    throw NotSupportedError(Location{model_json, 0, "", "model_name"},
-                            "this autodet cannot run '" + name + "' models");
-  const int num_classes = arch.value("num_classes", int(package_.labels.size()));
-  if (num_classes != int(package_.labels.size()) || num_classes < 1)
-    throw DataError(Location{model_json, 0, "", "num_classes"},
-                    "says " + std::to_string(num_classes) + " classes but labels.json lists " +
-                        std::to_string(package_.labels.size()));
-  settings_ = resolve_settings(arch, package_.settings, o.overrides, limits_, join_path(dir_, "settings.json"));
-
-  detector_ = models::build_detector_from(arch, num_classes);
-  load_weights(join_path(dir_, "model.pt"), detector_->module(), torch::kCPU);
+  detector_ = load_package_detector(dir_, package_);
+  settings_ = resolve_settings(package_.architecture, package_.settings, o.overrides, limits_,
+                               join_path(dir_, "settings.json"));
   detector_->module().to(device_);
   detector_->module().eval();
   detector_->use_channels_last();

@@ -7,9 +7,8 @@
 #include "core/fs.h"
 #include "export/onnx_graph.h"
 #include "models/ops/graph_ops.h"
-#include "models/registry.h"
 #include "package/model_package.h"
-#include "package/weight_file.h"
+#include "package/package_detector.h"
 
 namespace autodet {
 namespace {
@@ -85,17 +84,7 @@ std::string onnx_model_bytes(models::Detector& detector, const nlohmann::json& p
 
 OnnxExportSummary export_onnx(const std::string& package_dir, const std::string& out, const OnnxExportOptions& o) {
   const auto package = read_model_package(package_dir);
-  const auto& arch = package.architecture;
-  const std::string name = arch.value("model_name", "yolov5");
-  const std::string model_json = join_path(package_dir, "model.json");
-  if (!models::is_registered_detector(name))
-    throw NotSupportedError(Location{model_json, 0, "", "model_name"}, "this autodet cannot export '" + name + "' models");
-  const int num_classes = arch.value("num_classes", int(package.labels.size()));
-  if (num_classes != int(package.labels.size()) || num_classes < 1)
-    throw DataError(Location{model_json, 0, "", "num_classes"},
-                    fmt::format("says {} classes but labels.json lists {}", num_classes, package.labels.size()));
-  auto detector = models::build_detector_from(arch, num_classes);
-  load_weights(join_path(package_dir, "model.pt"), detector->module(), torch::kCPU);
+  auto detector = load_package_detector(package_dir, package);
   OnnxExportOptions options = o;
   if (options.nms) {  // the package's own inference settings
     const auto& s = package.settings;
@@ -105,7 +94,7 @@ OnnxExportSummary export_onnx(const std::string& package_dir, const std::string&
   }
   OnnxExportSummary summary;
   const auto bytes = onnx_model_bytes(
-      *detector, nlohmann::json{{"model", arch}, {"labels", package.labels}, {"settings", package.settings}, {"metrics", package.metrics}}, options, &summary);
+      *detector, nlohmann::json{{"model", package.architecture}, {"labels", package.labels}, {"settings", package.settings}, {"metrics", package.metrics}}, options, &summary);
   write_file_atomic(out, bytes);
   return summary;
 }
