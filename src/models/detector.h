@@ -25,6 +25,9 @@ struct Preprocess {
   enum class Resize {
     letterbox,  // long side to image_size, aspect kept, padded to a square (YOLOv5)
     stretch,    // both sides to image_size, aspect not kept (FastestDet)
+    // The image as it is, one at a time: the network resizes it itself (torchvision's R-CNN
+    // transform). Training batches still letterbox to image_size.
+    native,
   };
   Resize resize = Resize::letterbox;
   int image_size = 640;  // square input side
@@ -38,7 +41,7 @@ struct Preprocess {
 
   nlohmann::json to_json() const;  // what model.json records
 };
-std::string resize_name(Preprocess::Resize resize);  // "letterbox" | "stretch"
+std::string resize_name(Preprocess::Resize resize);  // "letterbox" | "stretch" | "native"
 
 // Post-processing options that every family honours (Azure's inference settings).
 struct DetectOptions {
@@ -101,6 +104,11 @@ class Detector {
   virtual bool keep_class_free_part(const std::string& /*name*/, const torch::Tensor& /*stored*/, torch::Tensor& /*own*/) const {
     return false;
   }
+
+  // The name this detector gives a tensor that a weight file stores under `stored_name`: the same
+  // name, or today's for a name older releases of the upstream code wrote (torchvision's R-CNN
+  // checkpoints before 0.13 say rpn.head.conv.weight for rpn.head.conv.0.0.weight).
+  virtual std::string tensor_name(const std::string& stored_name) const { return stored_name; }
 
   // Adapts the model to the training data before the first step (YOLOv5's AutoAnchor); returns a
   // line saying what it did, "" when nothing. box_sizes: (w, h) of each box at the input size.

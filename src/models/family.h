@@ -20,6 +20,10 @@ struct DetectorConfig {
   std::string model_size;  // "" = the family's default
   int num_classes = 1;
   int image_size = 0;      // 0 = the family's default
+  int min_size = 0, max_size = 0;  // R-CNN resize (R4.1); 0 = the family's default
+  // Published weights will be loaded before training. torchvision then freezes its ResNets'
+  // BatchNorm; from random weights their BatchNorm trains (a frozen one cannot normalise).
+  bool pretrained = false;
   std::uint64_t init_seed = 0;
   nlohmann::json architecture = nlohmann::json::object();
 };

@@ -3,7 +3,11 @@
 namespace autodet::models {
 
 std::string resize_name(Preprocess::Resize resize) {
-  return resize == Preprocess::Resize::stretch ? "stretch" : "letterbox";
+  switch (resize) {
+    case Preprocess::Resize::stretch: return "stretch";
+    case Preprocess::Resize::native: return "native";
+    default: return "letterbox";
+  }
 }
 
 nlohmann::json Preprocess::to_json() const {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include "core/error.h"
@@ -28,7 +29,7 @@ std::string load_start_weights(Detector& detector, const StartWeights& start) {
   std::size_t loaded = 0, reinitialised = 0, partly_kept = 0, other_shape = 0, unknown = 0;
   torch::NoGradGuard no_grad;
   for (const auto& [stored_name, value] : file.items) {
-    const std::string name = start.prefix + stored_name;
+    const std::string name = detector.tensor_name(start.prefix + stored_name);
     auto it = own.find(name);
     if (it == own.end()) {
       ++unknown;  // e.g. an ImageNet classifier the detector has no use for
@@ -53,6 +54,29 @@ std::string load_start_weights(Detector& detector, const StartWeights& start) {
   return fmt::format("{} weights from {}: {} of the model's {} tensors loaded ({} class-layer tensors re-initialised{}, {} of "
                      "another shape, {} in the file unused)",
                      start.kind, start.path, loaded, own.size(), reinitialised, kept, other_shape, unknown);
+}
+
+std::size_t load_whole_weights(Detector& detector, const std::string& path) {
+  const NamedTensors file = read_pth(path);
+  std::map<std::string, const torch::Tensor*> stored;
+  for (const auto& [name, value] : file.items) stored.emplace(detector.tensor_name(name), &value);
+  torch::NoGradGuard no_grad;
+  std::size_t loaded = 0;
+  auto load = [&](const std::string& name, torch::Tensor& own) {
+    auto it = stored.find(name);
+    if (it == stored.end())
+      throw DataError(Location{path, 0, "", name}, "the file has no tensor '" + name + "' that " + detector.family() +
+                                                       " needs: it holds another architecture");
+    if (it->second->sizes() != own.sizes())
+      throw DataError(Location{path, 0, "", name},
+                      fmt::format("tensor '{}' is {} in the file, {} in {} (another architecture or class count)", name,
+                                  fmt::join(it->second->sizes(), "x"), fmt::join(own.sizes(), "x"), detector.family()));
+    own.copy_(it->second->to(own.dtype()));
+    ++loaded;
+  };
+  for (auto& p : detector.module().named_parameters(true)) load(p.key(), p.value());
+  for (auto& b : detector.module().named_buffers(true)) load(b.key(), b.value());
+  return loaded;
 }
 
 }  // namespace autodet::models

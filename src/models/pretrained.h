@@ -20,4 +20,11 @@ struct StartWeights {
 // layers; returns a line saying what was loaded. Throws DataError naming the file when nothing fits.
 std::string load_start_weights(Detector& detector, const StartWeights& start);
 
+// Loads every tensor of the detector from a PyTorch file written by the upstream code for the
+// same architecture and classes (torchvision's state_dict of a Faster R-CNN, say): names through
+// Detector::tensor_name, bookkeeping entries the model has no use for (num_batches_tracked)
+// ignored. Throws DataError naming the file and the first tensor that is missing or of another
+// shape. Returns how many tensors were loaded.
+std::size_t load_whole_weights(Detector& detector, const std::string& path);
+
 }  // namespace autodet::models

@@ -1,0 +1,214 @@
+// Faster R-CNN ResNet-FPN against torchvision 0.14 (Debian's python3-torchvision): the same
+// state_dict, loaded by name, gives the same detections in eval mode and the same four losses in
+// train mode (both balanced samplers taking candidates in index order).
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "models/pretrained.h"
+#include "models/rcnn/faster_rcnn_detector.h"
+#include "models/registry.h"
+#include "models/weights/pth_file.h"
+#include "test_util.h"
+
+using namespace autodet;
+using namespace autodet::models;
+using autodet::testing::TempDir;
+
+namespace {
+
+struct Case {
+  std::string name;
+  int depth;
+  int classes;  // without background
+  int height, width, min_size, max_size;
+};
+
+// Runs tests/models/rcnn_peer.py for the cases; 0 ok, 1 peer unavailable, 2 peer failed.
+int run_peer(const std::vector<Case>& cases, const std::string& dir, std::string& why) {
+  const std::string python = "/usr/bin/python3";
+  if (!std::filesystem::exists(python)) {
+    why = python + " is absent";
+    return 1;
+  }
+  nlohmann::json req = nlohmann::json::array();
+  for (const auto& c : cases)
+    req.push_back({{"name", c.name}, {"depth", c.depth}, {"num_classes", c.classes + 1}, {"seed", c.depth},
+                   {"height", c.height}, {"width", c.width}, {"batch", 2}, {"min_size", c.min_size},
+                   {"max_size", c.max_size}, {"score_thresh", 0.05}, {"nms_thresh", 0.5}, {"detections", 100}});
+  autodet::testing::write_text(dir + "/in.json", nlohmann::json{{"cases", req}}.dump());
+  const std::string script = std::string(AUTODET_SOURCE_DIR) + "/tests/models/rcnn_peer.py";
+  const std::string cmd = python + " " + script + " " + dir + "/in.json " + dir + " 2>" + dir + "/err.txt";
+  const int rc = std::system(cmd.c_str());
+  if (rc != 0) {
+    const bool unavailable = WIFEXITED(rc) && WEXITSTATUS(rc) == 3;
+    why = (unavailable ? "" : "rcnn peer failed: ") + autodet::testing::read_text(dir + "/err.txt");
+    return unavailable ? 1 : 2;
+  }
+  return 0;
+}
+
+torch::Tensor get(const NamedTensors& t, const std::string& name) {
+  const torch::Tensor* p = t.find(name);
+  if (!p) throw std::runtime_error("peer output lacks " + name);
+  return *p;
+}
+
+// Relative difference, against at least `floor` (box coordinates: 10 px, as one near 0
+// has no meaningful relative error).
+double rel(double a, double b, double floor = 1e-3) { return std::abs(a - b) / std::max(floor, std::abs(b)); }
+
+void compare(const Case& c, const std::string& dir) {
+  SCOPED_TRACE(c.name);
+  FasterRcnnConfig cfg;
+  cfg.depth = c.depth;
+  cfg.num_classes = c.classes;
+  cfg.min_size = c.min_size;
+  cfg.max_size = c.max_size;
+  cfg.image_size = 32 * ((std::max(c.height, c.width) + 31) / 32);
+  FasterRcnnDetector det(cfg);
+  const std::size_t loaded = load_whole_weights(det, dir + "/" + c.name + ".state.pth");
+  EXPECT_GT(loaded, 100u);
+  const NamedTensors io = read_pth(dir + "/" + c.name + ".io.pth");
+  auto images = get(io, "images");
+
+  // Eval mode: detections one to one.
+  det.module().eval();
+  {
+    torch::NoGradGuard ng;
+    DetectOptions o{0.05, 0.5, 100};
+    auto r = det.detect(images, o, nullptr);
+    ASSERT_EQ(r.boxes.size(), 2u);
+    for (int i = 0; i < 2; ++i) {
+      auto tb = get(io, "det_boxes_" + std::to_string(i)), ts = get(io, "det_scores_" + std::to_string(i));
+      auto tl = get(io, "det_labels_" + std::to_string(i));
+      auto mine = r.boxes[std::size_t(i)];
+      ASSERT_EQ(mine.size(0), tb.size(0)) << "image " << i;
+      ASSERT_GT(tb.size(0), 10);
+      // One to one: each of torchvision's top detections has its own of ours with the same label,
+      // box and score. Ranks may differ where two scores tie within float rounding, and the last
+      // places where one side's 100th is the other's 101st, so the top 90 are matched among all
+      // 100 of ours.
+      const std::int64_t top = std::min<std::int64_t>(90, tb.size(0));
+      std::vector<bool> used(std::size_t(mine.size(0)), false);
+      double worst_box = 0, worst_score = 0;
+      for (std::int64_t k = 0; k < top; ++k) {
+        std::int64_t best = -1;
+        double best_d = 1e300;
+        for (std::int64_t m = 0; m < mine.size(0); ++m) {
+          if (used[std::size_t(m)] || std::int64_t(mine[m][5].item<float>()) != tl[k].item<std::int64_t>() - 1) continue;
+          double d = 0;
+          for (int j = 0; j < 4; ++j) d = std::max(d, rel(mine[m][j].item<float>(), tb[k][j].item<float>(), 10.0));
+          if (d < best_d) best_d = d, best = m;
+        }
+        ASSERT_GE(best, 0) << "image " << i << ": torchvision's detection " << k << " has no counterpart";
+        used[std::size_t(best)] = true;
+        worst_box = std::max(worst_box, best_d);
+        worst_score = std::max(worst_score, rel(mine[best][4].item<float>(), ts[k].item<float>()));
+      }
+      EXPECT_LT(worst_box, 1e-4) << "image " << i;
+      EXPECT_LT(worst_score, 1e-4) << "image " << i;
+      std::printf("%s image %d: top %lld of %lld detections matched, worst box difference %.2e, score %.2e\n",
+                  c.name.c_str(), i, (long long)top, (long long)tb.size(0), worst_box, worst_score);
+    }
+  }
+
+  // Train mode, samplers in index order: the four losses.
+  det.module().train();
+  det.network()->sampler_generator.reset();
+  std::vector<torch::Tensor> boxes, labels;
+  for (int i = 0; i < 2; ++i) {
+    boxes.push_back(get(io, "gt_boxes_" + std::to_string(i)));
+    labels.push_back(get(io, "gt_labels_" + std::to_string(i)));
+  }
+  auto f = det.network()->forward(images, &boxes, &labels, false, RcnnDetectSettings{});
+  const std::pair<const char*, torch::Tensor> losses[] = {{"loss_classifier", f.loss_classifier},
+                                                          {"loss_box_reg", f.loss_box_reg},
+                                                          {"loss_objectness", f.loss_objectness},
+                                                          {"loss_rpn_box_reg", f.loss_rpn_box_reg}};
+  for (const auto& [name, value] : losses) {
+    const double want = get(io, name).item<double>(), got = value.item<double>();
+    EXPECT_LT(std::abs(got - want) / std::abs(want), 1e-4) << name << ": " << got << " vs torchvision " << want;
+    std::printf("%s %s: %.7g (torchvision %.7g)\n", c.name.c_str(), name, got, want);
+  }
+  // The total backpropagates into the whole trainable network.
+  (f.loss_classifier + f.loss_box_reg + f.loss_objectness + f.loss_rpn_box_reg).backward();
+  EXPECT_TRUE(det.network()->body->conv1->weight.grad().defined());
+  EXPECT_TRUE(det.network()->box_predictor->cls_score->weight.grad().defined());
+}
+
+}  // namespace
+
+TEST(FasterRcnn, MatchesTorchvisionForEveryResNetDepth) {
+  TempDir dir;
+  // ResNet-18 and -50 also resize (256x320 -> 288x360, padded to 288x384); the others do not.
+  const std::vector<Case> cases = {{"r18", 18, 3, 256, 320, 288, 400}, {"r34", 34, 2, 224, 224, 224, 1333},
+                                   {"r50", 50, 3, 256, 320, 288, 400}, {"r101", 101, 2, 224, 224, 224, 1333},
+                                   {"r152", 152, 2, 224, 224, 224, 1333}};
+  std::string why;
+  const int rc = run_peer(cases, dir.path(), why);
+  if (rc == 1) GTEST_SKIP() << "skipping comparison with torchvision: " << why;
+  ASSERT_EQ(rc, 0) << why;
+  for (const auto& c : cases) compare(c, dir.path());
+}
+
+TEST(FasterRcnn, RegisteredNamesBuildWithTorchvisionTensorNames) {
+  for (int depth : {18, 34, 50, 101, 152}) {
+    const std::string name = "fasterrcnn_resnet" + std::to_string(depth) + "_fpn";
+    DetectorConfig c;
+    c.num_classes = 2;
+    auto d = build_detector(name, c);
+    EXPECT_EQ(d->family(), name);
+    std::set<std::string> names;
+    for (const auto& p : d->module().named_parameters(true)) names.insert(p.key());
+    for (const char* n : {"backbone.body.conv1.weight", "backbone.body.layer1.0.conv1.weight",
+                          "backbone.fpn.inner_blocks.0.0.weight", "backbone.fpn.layer_blocks.3.0.bias",
+                          "rpn.head.conv.0.0.weight", "rpn.head.cls_logits.weight", "roi_heads.box_head.fc6.weight",
+                          "roi_heads.box_predictor.cls_score.weight", "roi_heads.box_predictor.bbox_pred.bias"})
+      EXPECT_TRUE(names.count(n)) << name << " lacks " << n;
+    // Frozen BatchNorm: statistics and affine terms are buffers, not parameters.
+    EXPECT_FALSE(names.count("backbone.body.bn1.weight")) << name;
+    // Three classes in the predictor: background + 2.
+    auto* fr = dynamic_cast<FasterRcnnDetector*>(d.get());
+    ASSERT_NE(fr, nullptr);
+    EXPECT_EQ(fr->network()->box_predictor->cls_score->weight.size(0), 3);
+  }
+}
+
+TEST(FasterRcnn, OldTorchvisionTensorNamesMapToTodays) {
+  FasterRcnnConfig cfg;
+  FasterRcnnDetector d(cfg);
+  EXPECT_EQ(d.tensor_name("rpn.head.conv.weight"), "rpn.head.conv.0.0.weight");
+  EXPECT_EQ(d.tensor_name("rpn.head.conv.bias"), "rpn.head.conv.0.0.bias");
+  EXPECT_EQ(d.tensor_name("backbone.fpn.inner_blocks.2.weight"), "backbone.fpn.inner_blocks.2.0.weight");
+  EXPECT_EQ(d.tensor_name("backbone.fpn.layer_blocks.0.bias"), "backbone.fpn.layer_blocks.0.0.bias");
+  EXPECT_EQ(d.tensor_name("backbone.fpn.layer_blocks.0.0.bias"), "backbone.fpn.layer_blocks.0.0.bias");
+  EXPECT_EQ(d.tensor_name("backbone.body.layer1.0.bn1.weight"), "backbone.body.layer1.0.bn1.weight");
+}
+
+// R4.1's example and the float32 rounding torchvision's scale has (reciprocal times min_size).
+TEST(FasterRcnn, TransformResizesAsTorchvisionDoes) {
+  RcnnTransform t;
+  t.min_size = 600;
+  auto b = t(torch::rand({1, 3, 499, 666}));
+  EXPECT_EQ(b.image_sizes[0], (std::pair<std::int64_t, std::int64_t>{600, 800}));
+  EXPECT_EQ(b.images.size(2), 608);
+  EXPECT_EQ(b.images.size(3), 800);
+  t.min_size = 320;
+  b = t(torch::rand({1, 3, 432, 660}));
+  EXPECT_EQ(b.image_sizes[0], (std::pair<std::int64_t, std::int64_t>{320, 488}));  // 319 with a plain division
+  t.min_size = 800;
+  t.max_size = 1000;
+  b = t(torch::rand({2, 3, 100, 400}));  // the long side caps the scale
+  EXPECT_EQ(b.image_sizes[1], (std::pair<std::int64_t, std::int64_t>{250, 1000}));
+  EXPECT_EQ(b.images.size(2), 256);
+  auto back = RcnnTransform::to_input(RcnnTransform::to_resized(torch::tensor({{10.f, 20.f, 30.f, 40.f}}), b), b);
+  EXPECT_LT((back - torch::tensor({{10.f, 20.f, 30.f, 40.f}})).abs().max().item<double>(), 1e-4);
+}
