@@ -51,11 +51,13 @@ bool weights_in_cache(const PortfolioEntry& e) {
 }
 
 double CostModel::epoch_seconds(const TrainingParams& p) const {
-  // A family that cannot train here yet (the R-CNN names) is costed as YOLOv5 of its model_size,
-  // as before families had their own cost model: its trials fail when they start anyway.
+  // A family that cannot train here yet (RetinaNet) is costed as YOLOv5 of its model_size, as
+  // before families had their own cost model: its trials fail when they start anyway.
   const std::string family = models::is_registered_detector(p.model_name) ? p.model_name : "yolov5";
   const models::FamilySpec& spec = models::family_spec(family);
-  const double macs = spec.forward_macs(p.model_size, p.image_size, data_.classes) * spec.mac_time_factor;
+  // R-CNN families train on a square of min_size (job_data.cpp), not on image_size.
+  const int size = is_rcnn_like(model_family(p.model_name)) ? (p.min_size + 31) / 32 * 32 : p.image_size;
+  const double macs = spec.forward_macs(p.model_size, size, data_.classes) * spec.mac_time_factor;
   const double train = 3.0 * macs * double(data_.train_images);  // forward + backward (about twice the forward)
   const double validate = macs * double(data_.validation_images) / std::max(1, p.evaluation_frequency);
   return correction_ * (train + validate) / std::max(1.0, macs_per_second_);

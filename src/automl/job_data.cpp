@@ -18,6 +18,13 @@ TrainConfig to_train_config(const TrainingParams& p) {
   c.model_name = p.model_name;
   c.model_size = p.model_size;
   c.image_size = p.image_size;
+  if (is_rcnn_like(model_family(p.model_name))) {
+    // R-CNN networks take a square letterbox of min_size (rounded up to 32), which their own
+    // transform then resizes by min(min_size / shorter, max_size / longer) (R4.1).
+    c.min_size = p.min_size;
+    c.max_size = p.max_size;
+    c.image_size = (p.min_size + 31) / 32 * 32;
+  }
   c.epochs = p.number_of_epochs;
   c.batch_size = p.training_batch_size;
   c.validation_batch_size = p.validation_batch_size;
@@ -77,6 +84,8 @@ TrainConfig to_train_config(const TrainingParams& p) {
   c.init_weights = start.init_weights;
   c.start_weights = start.start;
   c.start_note = start.note;
+  // R4.14: unset, an R-CNN backbone starting from published weights keeps conv1 and layer1 frozen.
+  if (!c.layers_to_freeze && is_rcnn_like(model_family(p.model_name)) && c.start_weights) c.layers_to_freeze = 2;
   c.precision = p.precision;
   c.device = p.device;
   c.workers = 0;

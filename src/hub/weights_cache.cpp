@@ -62,6 +62,7 @@ void check_fits(const std::string& file, const CatalogueEntry& c) {
   models::DetectorConfig dc;
   dc.model_size = c.source.model_size;
   dc.num_classes = c.source.classes.empty() ? 1 : int(c.source.classes.size());
+  dc.pretrained = true;
   auto detector = models::build_detector(c.family, dc);
   models::load_start_weights(*detector, models::StartWeights{file, c.source.kind, c.source.prefix, c.source.kind == "coco"});
 }

@@ -110,6 +110,9 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   dc.model_size = cfg.model_size;
   dc.num_classes = int(classes.size());
   dc.image_size = cfg.image_size;
+  dc.min_size = cfg.min_size;
+  dc.max_size = cfg.max_size;
+  dc.pretrained = cfg.start_weights.has_value() || !cfg.init_weights.empty();
   dc.init_seed = cfg.seed;
   std::unique_ptr<models::Detector> detector = models::build_detector(cfg.model_name, dc);
   torch::nn::Module& model = detector->module();

@@ -25,6 +25,7 @@ struct TrainConfig {
   std::string model_name = "yolov5";
   std::string model_size = "small";
   int image_size = 640;
+  int min_size = 0, max_size = 0;  // R-CNN families' resize (R4.1); 0 = their defaults
   int epochs = 30;
   int batch_size = 16;
   int validation_batch_size = 16;
