@@ -1,5 +1,6 @@
 // `autodet weights list | import FILE [--arch NAME] | verify | remove NAME | pull NAME`: the cache
-// of published pretrained weights that `pretrained_weights: auto | coco | imagenet` starts from.
+// of published pretrained weights that `pretrained_weights: auto | coco | imagenet` starts from;
+// `weights package FILE --arch NAME --out DIR` turns an upstream checkpoint into a model package.
 #include <cstdlib>
 #include <memory>
 
@@ -9,14 +10,32 @@
 #include "cli/command.h"
 #include "core/log.h"
 #include "hub/weights_cache.h"
+#include "package/checkpoint_package.h"
 
 namespace autodet::cli {
 namespace {
 
 struct Args {
-  std::string file, name, url, ca_file;
+  std::string file, name, url, ca_file, out, labels;
+  int min_size = 800, max_size = 1333;
+  double score = 0.05;
   bool json = false;
 };
+
+std::vector<std::string> split_labels(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s) {
+    if (ch == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (!cur.empty() || !out.empty()) out.push_back(cur);
+  return out;
+}
 
 std::string megabytes(std::int64_t bytes) { return fmt::format("{:.1f} MB", double(bytes) / 1e6); }
 
@@ -98,6 +117,26 @@ CommandRegistrar reg(35, [](CLI::App& root) {
   pull->callback([args] {
     const auto e = hub::WeightsCache().pull(args->name, args->url, download_options(*args));
     log::out() << fmt::format("pulled {} from {} ({}, sha256 {})\n", e.name, e.url, megabytes(e.size), e.sha256);
+  });
+
+  auto* pkg = g.add_subcommand("package", "Make a model package from an upstream checkpoint (a torchvision state_dict) for predict and serve");
+  pkg->add_option("FILE", args->file, "The .pth file (a state_dict of the architecture)")->required();
+  pkg->add_option("--arch", args->name, "Its model_name (fasterrcnn_resnet50_fpn, ...)")->required();
+  pkg->add_option("--out", args->out, "The package folder to write")->required();
+  pkg->add_option("--labels", args->labels, "Class names in index order, comma-separated (default: torchvision's COCO labels)");
+  pkg->add_option("--min-size", args->min_size, "Shorter-side target of the R-CNN transform (torchvision's COCO models: 800)");
+  pkg->add_option("--max-size", args->max_size, "Longer-side cap of the R-CNN transform");
+  pkg->add_option("--box-score-thresh", args->score, "Default score threshold in settings.json (torchvision's 0.05)");
+  pkg->callback([args] {
+    CheckpointPackageOptions o;
+    o.file = args->file;
+    o.arch = args->name;
+    o.out_dir = args->out;
+    o.labels = split_labels(args->labels);
+    o.min_size = args->min_size;
+    o.max_size = args->max_size;
+    o.box_score_thresh = args->score;
+    log::out() << write_checkpoint_package(o) << "\n";
   });
 });
 

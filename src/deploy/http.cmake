@@ -11,6 +11,7 @@ if(AUTODET_TORCH AND AUTODET_HTTPLIB_LIBRARY AND AUTODET_HTTPLIB_INCLUDE_DIR)
   set(_autodet_http_users
     autodet ${CMAKE_SOURCE_DIR}/src/cli/cmd_serve.cpp
     autodet_torch_tests ${CMAKE_SOURCE_DIR}/tests/deploy/test_serve.cpp
+    autodet_torch_tests ${CMAKE_SOURCE_DIR}/tests/deploy/test_rcnn_package.cpp
     bench_serve ${CMAKE_SOURCE_DIR}/bench/bench_serve.cpp)
   while(_autodet_http_users)
     list(POP_FRONT _autodet_http_users _target _source)

@@ -45,6 +45,16 @@ std::vector<View> views_of(const std::vector<cv::Mat>& images, const InferenceSe
 // Prepares views[first, first + n) into a (n, size, size, 3) RGB uint8 tensor, in parallel.
 torch::Tensor prepare_views(const std::vector<cv::Mat>& images, const std::vector<View>& views, std::size_t first,
                             std::int64_t n, int size, models::Preprocess::Resize resize, std::vector<LetterboxInfo>& info) {
+  if (resize == models::Preprocess::Resize::native) {
+    // One view at its own size (n is 1): the network resizes it itself.
+    const View& v = views[first];
+    const cv::Mat part = images[v.image](v.rect);
+    info.assign(1, LetterboxInfo{part.cols, part.rows, 1.0, 1.0, 0.0, 0.0});
+    auto input = torch::empty({1, part.rows, part.cols, 3}, torch::kUInt8);
+    cv::Mat dst(part.rows, part.cols, CV_8UC3, input.data_ptr<std::uint8_t>());
+    cv::cvtColor(part, dst, cv::COLOR_BGR2RGB);
+    return input;
+  }
   auto input = torch::empty({n, size, size, 3}, torch::kUInt8);
   std::uint8_t* base = input.data_ptr<std::uint8_t>();
   info.assign(std::size_t(n), LetterboxInfo{});
@@ -89,8 +99,10 @@ std::vector<ImageDetections> detect_images(const DetectionModel& model, const st
   c10::InferenceMode inference;
   std::vector<std::vector<TileDetection>> found(images.size());
   std::vector<LetterboxInfo> info;
-  for (std::size_t first = 0; first < views.size(); first += std::size_t(max_batch)) {
-    const auto n = std::int64_t(std::min(views.size() - first, std::size_t(max_batch)));
+  // Native-size inputs differ in size, so they go one at a time.
+  const std::size_t batch = resize == models::Preprocess::Resize::native ? 1 : std::size_t(max_batch);
+  for (std::size_t first = 0; first < views.size(); first += batch) {
+    const auto n = std::int64_t(std::min(views.size() - first, batch));
     auto input = prepare_views(images, views, first, n, s.img_size, resize, info);
     // NHWC bytes viewed as NCHW: channels-last strides, the layout the convolutions run in.
     auto x = input.to(device).permute({0, 3, 1, 2}).to(torch::kFloat).div_(255.0);
