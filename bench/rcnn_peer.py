@@ -1,0 +1,66 @@
+"""torchvision's Faster R-CNN R50-FPN on the CPU, the peer of bench_train_rcnn.
+
+Usage: rcnn_peer.py [--profile] [STEPS]
+Times, after warm-up, a training step (forward with losses, backward, SGD update) on a fixed
+batch of 2 images at 512 x 512 (min_size = max_size = 512, so the transform does not resize) with
+two boxes each, and batch-1 inference on one such image; prints JSON
+{"step_s": ..., "infer_s": ...}. --profile also prints where the training step spends its time
+(torch.profiler, operators by self CPU time) to stderr.
+The model is torchvision's with weights=None and frozen BatchNorm (as with pretrained weights),
+trainable_layers=3 (torchvision's default when fine-tuning: conv1 and layer1 frozen).
+"""
+import json
+import sys
+import time
+
+import torch
+from torchvision.models.detection import FasterRCNN
+from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    profile = "--profile" in sys.argv
+    steps = int(args[0]) if args else 5
+    torch.manual_seed(0)
+    backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None, trainable_layers=3)
+    model = FasterRCNN(backbone, num_classes=2, min_size=512, max_size=512)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.SGD(params, lr=0.005, momentum=0.9, weight_decay=1e-4)
+    images = list(torch.rand(2, 3, 512, 512))
+    targets = [{"boxes": torch.tensor([[40.0, 60.0, 200.0, 300.0], [250.0, 100.0, 480.0, 400.0]]),
+                "labels": torch.tensor([1, 1])} for _ in range(2)]
+
+    def step():
+        losses = model(images, targets)
+        total = sum(losses.values())
+        opt.zero_grad()
+        total.backward()
+        opt.step()
+
+    model.train()
+    for _ in range(2):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    step_s = (time.perf_counter() - t0) / steps
+
+    if profile:
+        from torch.profiler import profile as prof, ProfilerActivity
+        with prof(activities=[ProfilerActivity.CPU]) as p:
+            step()
+        print(p.key_averages().table(sort_by="self_cpu_time_total", row_limit=25), file=sys.stderr)
+
+    model.eval()
+    with torch.no_grad():
+        model(images[:1])
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            model(images[:1])
+        infer_s = (time.perf_counter() - t0) / steps
+    print(json.dumps({"step_s": step_s, "infer_s": infer_s}))
+
+
+if __name__ == "__main__":
+    main()
