@@ -2,9 +2,11 @@
 // backward, SGD update) on a fixed batch of 2 images at 512 x 512 with two boxes each, and
 // batch-1 inference on one of them; conv1 and layer1 frozen as when fine-tuning. bench/run.sh
 // puts both next to bench/rcnn_peer.py, torchvision's same network.
+#include <cstdlib>
 #include <thread>
 
 #include <benchmark/benchmark.h>
+#include <torch/csrc/autograd/profiler.h>
 #include <torch/torch.h>
 
 #include "models/rcnn/faster_rcnn_detector.h"
@@ -56,11 +58,16 @@ void BM_FasterRcnnR50Step(benchmark::State& state) {
     r.total.backward();
     opt.step();
   };
-  for (int i = 0; i < 2; ++i) step();
+  step();  // warm-up
+  // AUTODET_BENCH_PROFILE=FILE: one more step under libtorch's profiler, as a Chrome trace
+  // (bench/RESULTS.md sums its convolution time against torchvision's profile).
+  if (const char* trace = std::getenv("AUTODET_BENCH_PROFILE"); trace && *trace) {
+    torch::autograd::profiler::RecordProfile guard(trace);
+    step();
+  }
   for (auto _ : state) step();
-  state.counters["s/step"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_FasterRcnnR50Step)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+BENCHMARK(BM_FasterRcnnR50Step)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
 
 void BM_FasterRcnnR50Infer(benchmark::State& state) {
   torch::manual_seed(0);
@@ -69,10 +76,10 @@ void BM_FasterRcnnR50Infer(benchmark::State& state) {
   auto x = torch::rand({1, 3, kSize, kSize});
   models::DetectOptions o{0.05, 0.5, 100};
   torch::NoGradGuard ng;
-  d->detect(x, o);
-  for (auto _ : state) benchmark::DoNotOptimize(d->detect(x, o).boxes);
+  d->detect(x, o, nullptr);
+  for (auto _ : state) benchmark::DoNotOptimize(d->detect(x, o, nullptr).boxes);
 }
-BENCHMARK(BM_FasterRcnnR50Infer)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+BENCHMARK(BM_FasterRcnnR50Infer)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
 
 }  // namespace
 

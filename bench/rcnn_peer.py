@@ -1,6 +1,6 @@
 """torchvision's Faster R-CNN R50-FPN on the CPU, the peer of bench_train_rcnn.
 
-Usage: rcnn_peer.py [--profile] [STEPS]
+Usage: rcnn_peer.py [--profile] [STEPS (2)]
 Times, after warm-up, a training step (forward with losses, backward, SGD update) on a fixed
 batch of 2 images at 512 x 512 (min_size = max_size = 512, so the transform does not resize) with
 two boxes each, and batch-1 inference on one such image; prints JSON
@@ -21,7 +21,7 @@ from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     profile = "--profile" in sys.argv
-    steps = int(args[0]) if args else 5
+    steps = int(args[0]) if args else 2
     torch.manual_seed(0)
     backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None, trainable_layers=3)
     model = FasterRCNN(backbone, num_classes=2, min_size=512, max_size=512)
@@ -39,8 +39,7 @@ def main():
         opt.step()
 
     model.train()
-    for _ in range(2):
-        step()
+    step()  # warm-up
     t0 = time.perf_counter()
     for _ in range(steps):
         step()

@@ -20,6 +20,7 @@ for b in "$BUILD"/bench/bench_*; do
   name=$(basename "$b")
   [ "$name" = bench_jsonl ] && continue
   [ "$name" = bench_train_fastestdet ] && continue
+  [ "$name" = bench_train_rcnn ] && continue
   echo "== $name"
   "$b"
 done
@@ -52,3 +53,15 @@ PYEOF
 else
   echo "skipped: ../shared/datasets/raccoon is absent"
 fi
+
+echo "== Faster R-CNN R50-FPN: training step (batch 2, 512 px) and batch-1 inference, autodet vs torchvision"
+"$BUILD/bench/bench_train_rcnn" --benchmark_format=json --benchmark_out=/tmp/autodet_bench_rcnn.json --benchmark_out_format=json >/dev/null
+peer=$($PY bench/rcnn_peer.py 2)
+$PY - "$peer" <<'PYEOF'
+import json, sys
+peer = json.loads(sys.argv[1])
+ours = {b["name"].split("/")[0]: b["real_time"] / 1000 for b in json.load(open("/tmp/autodet_bench_rcnn.json"))["benchmarks"]}
+s, i = ours["BM_FasterRcnnR50Step"], ours["BM_FasterRcnnR50Infer"]
+print(f"training step: autodet {s:6.2f} s, torchvision {peer['step_s']:6.2f} s -> {peer['step_s'] / s:.2f}x (target >= 2x)")
+print(f"inference    : autodet {i:6.2f} s, torchvision {peer['infer_s']:6.2f} s -> {peer['infer_s'] / i:.2f}x (target >= 1x)")
+PYEOF

@@ -164,6 +164,7 @@ TEST(FasterRcnn, RegisteredNamesBuildWithTorchvisionTensorNames) {
     const std::string name = "fasterrcnn_resnet" + std::to_string(depth) + "_fpn";
     DetectorConfig c;
     c.num_classes = 2;
+    c.pretrained = true;  // frozen BatchNorm, as when fine-tuning published weights
     auto d = build_detector(name, c);
     EXPECT_EQ(d->family(), name);
     std::set<std::string> names;
@@ -175,6 +176,12 @@ TEST(FasterRcnn, RegisteredNamesBuildWithTorchvisionTensorNames) {
       EXPECT_TRUE(names.count(n)) << name << " lacks " << n;
     // Frozen BatchNorm: statistics and affine terms are buffers, not parameters.
     EXPECT_FALSE(names.count("backbone.body.bn1.weight")) << name;
+    // From random weights the BatchNorm trains: its affine terms are parameters.
+    c.pretrained = false;
+    auto scratch = build_detector(name, c);
+    bool bn_trains = false;
+    for (const auto& p : scratch->module().named_parameters(true)) bn_trains |= p.key() == "backbone.body.bn1.weight";
+    EXPECT_TRUE(bn_trains) << name;
     // Three classes in the predictor: background + 2.
     auto* fr = dynamic_cast<FasterRcnnDetector*>(d.get());
     ASSERT_NE(fr, nullptr);
