@@ -1,8 +1,6 @@
 // A torchvision-written Faster R-CNN state_dict, packaged by `autodet weights package`, gives
 // torchvision's detections on a real photo through the predictor and through the HTTP server.
 #ifdef AUTODET_HAVE_HTTPLIB  // set by src/deploy/http.cmake
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <filesystem>
 
@@ -17,6 +15,7 @@
 #include "deploy/predictor.h"
 #include "models/weights/pth_file.h"
 #include "package/checkpoint_package.h"
+#include "../models/rcnn_peer.h"
 #include "test_util.h"
 
 using namespace autodet;
@@ -35,22 +34,10 @@ struct Reference {
 
 // Writes torchvision's state_dict to dir/tv.state.pth; 1 = peer unavailable, 2 = failed.
 int torchvision_reference(const std::string& dir, Reference& ref, std::string& why) {
-  if (!std::filesystem::exists("/usr/bin/python3")) {
-    why = "/usr/bin/python3 is absent";
-    return 1;
-  }
   json c = {{"name", "tv"}, {"depth", 50}, {"num_classes", 4}, {"seed", 21}, {"height", 0}, {"width", 0},
             {"batch", 1}, {"min_size", 320}, {"max_size", 1333}, {"score_thresh", 0.05}, {"nms_thresh", 0.5},
             {"detections", 100}, {"image_file", kPhoto}};
-  write_text(dir + "/in.json", json{{"cases", {c}}}.dump());
-  const std::string cmd = "/usr/bin/python3 " + std::string(AUTODET_SOURCE_DIR) + "/tests/models/rcnn_peer.py " + dir +
-                          "/in.json " + dir + " 2>" + dir + "/err.txt";
-  const int rc = std::system(cmd.c_str());
-  if (rc != 0) {
-    const bool unavailable = WIFEXITED(rc) && WEXITSTATUS(rc) == 3;
-    why = read_text(dir + "/err.txt");
-    return unavailable ? 1 : 2;
-  }
+  if (const int rc = run_rcnn_peer(json::array({c}), dir, why); rc != 0) return rc;
   auto io = models::read_pth(dir + "/tv.io.pth");
   ref.boxes = *io.find("det_boxes_0");
   ref.scores = *io.find("det_scores_0");

@@ -1,8 +1,6 @@
 // Faster R-CNN ResNet-FPN against torchvision 0.14 (Debian's python3-torchvision): the same
 // state_dict, loaded by name, gives the same detections in eval mode and the same four losses in
 // train mode (both balanced samplers taking candidates in index order).
-#include <sys/wait.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -12,10 +10,12 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "core/error.h"
 #include "models/pretrained.h"
 #include "models/rcnn/faster_rcnn_detector.h"
 #include "models/registry.h"
 #include "models/weights/pth_file.h"
+#include "rcnn_peer.h"
 #include "test_util.h"
 
 using namespace autodet;
@@ -31,28 +31,13 @@ struct Case {
   int height, width, min_size, max_size;
 };
 
-// Runs tests/models/rcnn_peer.py for the cases; 0 ok, 1 peer unavailable, 2 peer failed.
-int run_peer(const std::vector<Case>& cases, const std::string& dir, std::string& why) {
-  const std::string python = "/usr/bin/python3";
-  if (!std::filesystem::exists(python)) {
-    why = python + " is absent";
-    return 1;
-  }
+nlohmann::json peer_cases(const std::vector<Case>& cases) {
   nlohmann::json req = nlohmann::json::array();
   for (const auto& c : cases)
     req.push_back({{"name", c.name}, {"depth", c.depth}, {"num_classes", c.classes + 1}, {"seed", c.depth},
                    {"height", c.height}, {"width", c.width}, {"batch", 2}, {"min_size", c.min_size},
                    {"max_size", c.max_size}, {"score_thresh", 0.05}, {"nms_thresh", 0.5}, {"detections", 100}});
-  autodet::testing::write_text(dir + "/in.json", nlohmann::json{{"cases", req}}.dump());
-  const std::string script = std::string(AUTODET_SOURCE_DIR) + "/tests/models/rcnn_peer.py";
-  const std::string cmd = python + " " + script + " " + dir + "/in.json " + dir + " 2>" + dir + "/err.txt";
-  const int rc = std::system(cmd.c_str());
-  if (rc != 0) {
-    const bool unavailable = WIFEXITED(rc) && WEXITSTATUS(rc) == 3;
-    why = (unavailable ? "" : "rcnn peer failed: ") + autodet::testing::read_text(dir + "/err.txt");
-    return unavailable ? 1 : 2;
-  }
-  return 0;
+  return req;
 }
 
 torch::Tensor get(const NamedTensors& t, const std::string& name) {
@@ -153,10 +138,24 @@ TEST(FasterRcnn, MatchesTorchvisionForEveryResNetDepth) {
                                    {"r50", 50, 3, 256, 320, 288, 400}, {"r101", 101, 2, 224, 224, 224, 1333},
                                    {"r152", 152, 2, 224, 224, 224, 1333}};
   std::string why;
-  const int rc = run_peer(cases, dir.path(), why);
+  const int rc = autodet::testing::run_rcnn_peer(peer_cases(cases), dir.path(), why);
   if (rc == 1) GTEST_SKIP() << "skipping comparison with torchvision: " << why;
   ASSERT_EQ(rc, 0) << why;
   for (const auto& c : cases) compare(c, dir.path());
+
+  // Another architecture's state_dict is refused, naming the file and the tensor.
+  FasterRcnnConfig r34;
+  r34.depth = 34;
+  r34.num_classes = 3;
+  FasterRcnnDetector other(r34);
+  try {
+    load_whole_weights(other, dir / "r18.state.pth");
+    ADD_FAILURE() << "ResNet-18 weights loaded into ResNet-34";
+  } catch (const DataError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("r18.state.pth"), std::string::npos) << what;
+    EXPECT_NE(what.find("backbone.body.layer"), std::string::npos) << what;
+  }
 }
 
 TEST(FasterRcnn, RegisteredNamesBuildWithTorchvisionTensorNames) {

@@ -2,8 +2,8 @@
 
 #include <torch/torch.h>
 
-#include "models/heads/rpn.h"
 #include "models/ops/box_ops.h"
+#include "models/ops/nms.h"
 
 namespace autodet::models {
 
@@ -87,7 +87,7 @@ RoiHeadOutput RoiBoxBranch::detect(TwoMlpHead& head, FastRcnnPredictor& predicto
   std::int64_t start = 0;
   for (std::size_t i = 0; i < proposals.size(); ++i) {
     const auto n = proposals[i].size(0);
-    auto boxes = clip_boxes(boxes_all.slice(0, start, start + n).reshape({-1, 4}), image_sizes[i].first,
+    auto boxes = clip_boxes_to_image(boxes_all.slice(0, start, start + n).reshape({-1, 4}), image_sizes[i].first,
                             image_sizes[i].second)
                      .reshape({n, C, 4});
     auto scores = scores_all.slice(0, start, start + n);
@@ -98,9 +98,9 @@ RoiHeadOutput RoiBoxBranch::detect(TwoMlpHead& head, FastRcnnPredictor& predicto
     auto l = labels.slice(1, 1).reshape({-1});
     auto keep = torch::nonzero(s > score_thresh).squeeze(1);
     boxes = boxes.index_select(0, keep), s = s.index_select(0, keep), l = l.index_select(0, keep);
-    keep = non_small_boxes(boxes, 1e-2);
+    keep = remove_small_boxes(boxes, 1e-2);
     boxes = boxes.index_select(0, keep), s = s.index_select(0, keep), l = l.index_select(0, keep);
-    keep = rcnn_batched_nms(boxes, s, l, nms_thresh).slice(0, 0, max_detections);
+    keep = torchvision_batched_nms(boxes, s, l, nms_thresh).slice(0, 0, max_detections);
     out.detections.push_back(torch::cat({boxes.index_select(0, keep), s.index_select(0, keep).unsqueeze(1),
                                          l.index_select(0, keep).to(boxes.dtype()).unsqueeze(1)},
                                         1));

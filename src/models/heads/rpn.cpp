@@ -23,24 +23,6 @@ torch::Tensor permute_and_flatten(const torch::Tensor& x, std::int64_t C) {
 
 }  // namespace
 
-torch::Tensor rcnn_batched_nms(const torch::Tensor& boxes, const torch::Tensor& scores, const torch::Tensor& idxs,
-                               double iou_threshold) {
-  if (boxes.numel() > 4000) return per_class_nms(boxes, scores, idxs, iou_threshold);
-  return batched_nms(boxes, scores, idxs, iou_threshold);
-}
-
-torch::Tensor clip_boxes(const torch::Tensor& boxes, std::int64_t h, std::int64_t w) {
-  auto x = boxes.index({torch::indexing::Slice(), torch::indexing::Slice(0, torch::indexing::None, 2)}).clamp(0, double(w));
-  auto y = boxes.index({torch::indexing::Slice(), torch::indexing::Slice(1, torch::indexing::None, 2)}).clamp(0, double(h));
-  return torch::stack({x.select(1, 0), y.select(1, 0), x.select(1, 1), y.select(1, 1)}, 1);
-}
-
-torch::Tensor non_small_boxes(const torch::Tensor& boxes, double min_size) {
-  auto ws = boxes.select(1, 2) - boxes.select(1, 0);
-  auto hs = boxes.select(1, 3) - boxes.select(1, 1);
-  return torch::nonzero((ws >= min_size) & (hs >= min_size)).squeeze(1);
-}
-
 RpnHeadImpl::RpnHeadImpl(std::int64_t in, std::int64_t A) {
   // Conv2dNormActivation(in, in, 3, no norm) inside a Sequential: rpn.head.conv.0.0.*.
   torch::nn::ModuleList outer;
@@ -108,12 +90,12 @@ RpnOutput RegionProposals::operator()(RpnHead& head, const std::vector<torch::Te
     auto boxes = proposals[b].index_select(0, idx[b]);
     auto scores = torch::sigmoid(obj[b].index_select(0, idx[b]));
     auto lv = lvl;
-    boxes = clip_boxes(boxes, image_sizes[std::size_t(b)].first, image_sizes[std::size_t(b)].second);
-    auto keep = non_small_boxes(boxes, s_.min_size);
+    boxes = clip_boxes_to_image(boxes, image_sizes[std::size_t(b)].first, image_sizes[std::size_t(b)].second);
+    auto keep = remove_small_boxes(boxes, s_.min_size);
     boxes = boxes.index_select(0, keep), scores = scores.index_select(0, keep), lv = lv.index_select(0, keep);
     keep = torch::nonzero(scores >= s_.score_thresh).squeeze(1);
     boxes = boxes.index_select(0, keep), scores = scores.index_select(0, keep), lv = lv.index_select(0, keep);
-    keep = rcnn_batched_nms(boxes, scores, lv, s_.nms_thresh).slice(0, 0, post_n);
+    keep = torchvision_batched_nms(boxes, scores, lv, s_.nms_thresh).slice(0, 0, post_n);
     out.proposals.push_back(boxes.index_select(0, keep));
   }
 

@@ -71,13 +71,4 @@ class RegionProposals {
   BalancedSampler sampler_;
 };
 
-// torchvision's batched_nms: the coordinate-offset trick up to 1000 boxes, exact per-class NMS
-// above (the two differ only by float rounding); indices by decreasing score.
-torch::Tensor rcnn_batched_nms(const torch::Tensor& boxes, const torch::Tensor& scores, const torch::Tensor& idxs,
-                               double iou_threshold);
-// Clips (N, 4) xyxy boxes to an h x w image.
-torch::Tensor clip_boxes(const torch::Tensor& boxes, std::int64_t h, std::int64_t w);
-// Indices of boxes with both sides >= min_size.
-torch::Tensor non_small_boxes(const torch::Tensor& boxes, double min_size);
-
 }  // namespace autodet::models

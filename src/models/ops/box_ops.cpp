@@ -137,4 +137,18 @@ torch::Tensor aligned_box_iou(const torch::Tensor& box1, const torch::Tensor& bo
   return iou - (rho2 / c2 + v * alpha);
 }
 
+torch::Tensor clip_boxes_to_image(const torch::Tensor& boxes, std::int64_t h, std::int64_t w) {
+  using torch::indexing::None;
+  using torch::indexing::Slice;
+  auto x = boxes.index({Slice(), Slice(0, None, 2)}).clamp(0, double(w));
+  auto y = boxes.index({Slice(), Slice(1, None, 2)}).clamp(0, double(h));
+  return torch::stack({x.select(1, 0), y.select(1, 0), x.select(1, 1), y.select(1, 1)}, 1);
+}
+
+torch::Tensor remove_small_boxes(const torch::Tensor& boxes, double min_size) {
+  auto ws = boxes.select(1, 2) - boxes.select(1, 0);
+  auto hs = boxes.select(1, 3) - boxes.select(1, 1);
+  return torch::nonzero((ws >= min_size) & (hs >= min_size)).squeeze(1);
+}
+
 }  // namespace autodet::models

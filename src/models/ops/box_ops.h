@@ -2,6 +2,8 @@
 // Box conversions and IoU variants on torch tensors (any device, any floating dtype).
 // Pairwise matrices follow torchvision.ops (box_iou, generalized_box_iou, distance_box_iou,
 // complete_box_iou); the aligned (element-wise) version follows Ultralytics' bbox_iou, used by losses.
+#include <cstdint>
+
 #include <torch/types.h>
 
 namespace autodet::models {
@@ -12,6 +14,11 @@ torch::Tensor xywh_to_xyxy(const torch::Tensor& boxes);
 torch::Tensor xyxy_to_xywh(const torch::Tensor& boxes);
 // (N, 4) xyxy -> (N) areas (x1 - x0) * (y1 - y0).
 torch::Tensor box_area(const torch::Tensor& boxes);
+
+// (N, 4) xyxy boxes clipped to an h x w image; torchvision.ops.clip_boxes_to_image.
+torch::Tensor clip_boxes_to_image(const torch::Tensor& boxes, std::int64_t h, std::int64_t w);
+// Indices of the (N, 4) xyxy boxes with both sides >= min_size; torchvision.ops.remove_small_boxes.
+torch::Tensor remove_small_boxes(const torch::Tensor& boxes, double min_size);
 
 // Pairwise IoU of (N, 4) and (M, 4) xyxy boxes -> (N, M); torchvision.ops.box_iou.
 torch::Tensor box_iou(const torch::Tensor& boxes1, const torch::Tensor& boxes2);

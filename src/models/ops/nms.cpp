@@ -139,4 +139,10 @@ torch::Tensor per_class_nms(const torch::Tensor& boxes, const torch::Tensor& sco
   return dispatch(b, s, classes, iou_threshold, boxes.device());
 }
 
+torch::Tensor torchvision_batched_nms(const torch::Tensor& boxes, const torch::Tensor& scores, const torch::Tensor& idxs,
+                                      double iou_threshold) {
+  if (boxes.numel() > 4000) return per_class_nms(boxes, scores, idxs, iou_threshold);
+  return batched_nms(boxes, scores, idxs, iou_threshold);
+}
+
 }  // namespace autodet::models

@@ -17,6 +17,11 @@ torch::Tensor nms(const torch::Tensor& boxes, const torch::Tensor& scores, doubl
 torch::Tensor batched_nms(const torch::Tensor& boxes, const torch::Tensor& scores, const torch::Tensor& idxs,
                           double iou_threshold);
 
+// torchvision.ops.batched_nms as it dispatches on the CPU: the coordinate offset (batched_nms)
+// up to 1000 boxes, exact per-class NMS (per_class_nms) above; indices by decreasing score.
+torch::Tensor torchvision_batched_nms(const torch::Tensor& boxes, const torch::Tensor& scores, const torch::Tensor& idxs,
+                                      double iou_threshold);
+
 // Class-aware NMS computed exactly per class (no offset, so no rounding and no cross-class
 // interaction for any coordinates), and faster: boxes of different classes are never compared.
 // Same result as batched_nms whenever the offset introduces no rounding.
