@@ -1,16 +1,23 @@
 #pragma once
-// Runs tests/models/rcnn_peer.py (torchvision's Faster R-CNN, Debian's python3-torchvision) for
+// Runs tests/models/rcnn_peer.py (torchvision's Faster R-CNN and RetinaNet, Debian's python3-torchvision) for
 // a list of cases, writing NAME.state.pth and NAME.io.pth into dir. Returns 0 when it ran, 1 with
 // `why` when the peer is unavailable (no /usr/bin/python3, or torchvision not importable: exit 3),
 // 2 with `why` when the script failed.
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
 
+#include "models/weights/pth_file.h"
 #include "test_util.h"
 
 namespace autodet::testing {
@@ -29,6 +36,52 @@ inline int run_rcnn_peer(const nlohmann::json& cases, const std::string& dir, st
   const bool unavailable = WIFEXITED(rc) && WEXITSTATUS(rc) == 3;
   why = (unavailable ? "" : "rcnn peer failed: ") + read_text(dir + "/err.txt");
   return unavailable ? 1 : 2;
+}
+
+// A tensor the peer wrote, or an exception naming the one it lacks.
+inline torch::Tensor peer_tensor(const models::NamedTensors& t, const std::string& name) {
+  const torch::Tensor* p = t.find(name);
+  if (!p) throw std::runtime_error("peer output lacks " + name);
+  return *p;
+}
+
+// How closely one image's detections (ours: (n, 6) [box, score, class]) reproduce torchvision's
+// (boxes, scores, labels = class + 1).
+struct DetectionMatch {
+  std::int64_t top = 0;      // torchvision's first `top` detections were matched
+  std::int64_t missing = -1;  // the first of them without a counterpart, or -1
+  double worst_box = 0, worst_score = 0;  // largest relative differences of matched pairs
+};
+
+// One to one: each of torchvision's top detections gets its own of ours with the same label and
+// the nearest box. Ranks may differ where two scores tie within float rounding, and so may the
+// last places (one side's 100th is the other's 101st), so the top `top` are matched among all
+// of ours. Relative box differences are taken against at least 10 px, scores against 1e-3.
+inline DetectionMatch match_detections(const torch::Tensor& mine, const torch::Tensor& boxes,
+                                       const torch::Tensor& scores, const torch::Tensor& labels, std::int64_t top) {
+  auto rel = [](double a, double b, double floor) { return std::abs(a - b) / std::max(floor, std::abs(b)); };
+  DetectionMatch r;
+  r.top = std::min<std::int64_t>(top, boxes.size(0));
+  std::vector<bool> used(std::size_t(mine.size(0)), false);
+  auto m_acc = mine.accessor<float, 2>();
+  for (std::int64_t k = 0; k < r.top; ++k) {
+    std::int64_t best = -1;
+    double best_d = 1e300;
+    for (std::int64_t m = 0; m < mine.size(0); ++m) {
+      if (used[std::size_t(m)] || std::int64_t(m_acc[m][5]) != labels[k].item<std::int64_t>() - 1) continue;
+      double d = 0;
+      for (int j = 0; j < 4; ++j) d = std::max(d, rel(m_acc[m][j], boxes[k][j].item<float>(), 10.0));
+      if (d < best_d) best_d = d, best = m;
+    }
+    if (best < 0) {
+      r.missing = k;
+      return r;
+    }
+    used[std::size_t(best)] = true;
+    r.worst_box = std::max(r.worst_box, best_d);
+    r.worst_score = std::max(r.worst_score, rel(m_acc[best][4], scores[k].item<float>(), 1e-3));
+  }
+  return r;
 }
 
 }  // namespace autodet::testing

@@ -1,11 +1,12 @@
-"""torchvision's Faster R-CNN as the reference for autodet's R-CNN parity tests.
+"""torchvision's Faster R-CNN and RetinaNet as the reference for autodet's parity tests.
 
 Usage: rcnn_peer.py IN.json OUT_DIR
-IN: {"cases": [{"name", "depth", "num_classes" (with background), "seed", "height", "width",
+IN: {"cases": [{"name", ["model": "fasterrcnn" (default) or "retinanet",] "depth", "num_classes" (with background), "seed", "height", "width",
      "batch", "min_size", "max_size", "score_thresh", "nms_thresh", "detections"
      [, "image_file": a photo used instead of random images, batch 1]}, ...]}
 For each case it builds the model with weights=None and the seed (ResNet-50 through
-fasterrcnn_resnet50_fpn, the others through resnet_fpn_backbone, as torchvision offers them),
+fasterrcnn_resnet50_fpn, the others through resnet_fpn_backbone, as torchvision offers them;
+RetinaNet through retinanet_resnet50_fpn),
 sets every frozen BatchNorm's statistics from a forward pass over the test images (random
 statistics would blow the activations up), makes the heads decisive (wider RPN and classifier
 weights: torchvision's std 0.01 scores every box alike), and writes to OUT_DIR:
@@ -22,7 +23,7 @@ import sys
 try:
     import torch
     import torchvision
-    from torchvision.models.detection import FasterRCNN, fasterrcnn_resnet50_fpn
+    from torchvision.models.detection import FasterRCNN, fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn
     from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
     from torchvision.ops import FrozenBatchNorm2d
 except Exception as e:  # noqa: BLE001
@@ -32,6 +33,11 @@ except Exception as e:  # noqa: BLE001
 
 def build(case):
     torch.manual_seed(case["seed"])
+    if case.get("model") == "retinanet":
+        return retinanet_resnet50_fpn(weights=None, weights_backbone=None, num_classes=case["num_classes"],
+                                      min_size=case["min_size"], max_size=case["max_size"],
+                                      score_thresh=case["score_thresh"], nms_thresh=case["nms_thresh"],
+                                      detections_per_img=case["detections"])
     kw = dict(min_size=case["min_size"], max_size=case["max_size"], box_score_thresh=case["score_thresh"],
               box_nms_thresh=case["nms_thresh"], box_detections_per_img=case["detections"])
     if case["depth"] == 50:
@@ -100,6 +106,36 @@ def spread(model, images):
         pred.bbox_pred.weight.mul_(0.3 / float(offsets.std()))
 
 
+def decisive_retinanet(model, images):
+    """torchvision's std-0.01 towers shrink every activation towards zero, so all anchors score
+    alike: give the towers unit gain (He init) and scale the last convs so that class logits vary
+    by about 1.5 around -4.5 (a few per cent above the 0.05 threshold) and offsets by about 0.3.
+    The background column stays far below, as after training."""
+    g = torch.Generator().manual_seed(4321)
+    head = model.head
+    cls, reg = head.classification_head, head.regression_head
+    with torch.no_grad():
+        for tower in (cls.conv, reg.conv):
+            for m in tower.modules():
+                if isinstance(m, torch.nn.Conv2d):
+                    m.weight.normal_(0, (2.0 / (9 * m.in_channels)) ** 0.5, generator=g)
+                    m.bias.uniform_(-0.1, 0.1, generator=g)
+        cls.cls_logits.weight.normal_(0, 0.05, generator=g)
+        reg.bbox_reg.weight.normal_(0, 0.05, generator=g)
+        model.eval()
+        feats = list(model.backbone(model.transform(list(images))[0].tensors).values())
+        cls.cls_logits.bias.zero_()
+        logits = torch.cat([cls.cls_logits(cls.conv(f)).flatten() for f in feats])
+        scale = 1.5 / float(logits.std())
+        cls.cls_logits.weight.mul_(scale)
+        bias = torch.full_like(cls.cls_logits.bias, -4.5 - float(logits.mean()) * scale)
+        bias.view(-1, cls.num_classes)[:, 0] = -12.0
+        cls.cls_logits.bias.copy_(bias)
+        offsets = torch.cat([reg.bbox_reg(reg.conv(f)).flatten() for f in feats])
+        reg.bbox_reg.weight.mul_(0.3 / float(offsets.std()))
+        reg.bbox_reg.bias.zero_()
+
+
 def targets_for(case, g):
     out = []
     H, W = case["height"], case["width"]
@@ -130,8 +166,11 @@ def run(case, out_dir):
         images = torch.nn.functional.avg_pool2d(images, 5, 1, 2)
     model = build(case)
     calibrate(model, images, case["depth"])
-    decisive(model)
-    spread(model, images)
+    if case.get("model") == "retinanet":
+        decisive_retinanet(model, images)
+    else:
+        decisive(model)
+        spread(model, images)
     targets = targets_for(case, g)
     io = {"images": images}
     for i, t in enumerate(targets):

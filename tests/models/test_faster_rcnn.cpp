@@ -40,15 +40,7 @@ nlohmann::json peer_cases(const std::vector<Case>& cases) {
   return req;
 }
 
-torch::Tensor get(const NamedTensors& t, const std::string& name) {
-  const torch::Tensor* p = t.find(name);
-  if (!p) throw std::runtime_error("peer output lacks " + name);
-  return *p;
-}
-
-// Relative difference, against at least `floor` (box coordinates: 10 px, as one near 0
-// has no meaningful relative error).
-double rel(double a, double b, double floor = 1e-3) { return std::abs(a - b) / std::max(floor, std::abs(b)); }
+using autodet::testing::peer_tensor;
 
 void compare(const Case& c, const std::string& dir) {
   SCOPED_TRACE(c.name);
@@ -62,7 +54,7 @@ void compare(const Case& c, const std::string& dir) {
   const std::size_t loaded = load_whole_weights(det, dir + "/" + c.name + ".state.pth");
   EXPECT_GT(loaded, 100u);
   const NamedTensors io = read_pth(dir + "/" + c.name + ".io.pth");
-  auto images = get(io, "images");
+  auto images = peer_tensor(io, "images");
 
   // Eval mode: detections one to one.
   det.module().eval();
@@ -72,32 +64,15 @@ void compare(const Case& c, const std::string& dir) {
     auto r = det.detect(images, o, nullptr);
     ASSERT_EQ(r.boxes.size(), 2u);
     for (int i = 0; i < 2; ++i) {
-      auto tb = get(io, "det_boxes_" + std::to_string(i)), ts = get(io, "det_scores_" + std::to_string(i));
-      auto tl = get(io, "det_labels_" + std::to_string(i));
+      auto tb = peer_tensor(io, "det_boxes_" + std::to_string(i)), ts = peer_tensor(io, "det_scores_" + std::to_string(i));
+      auto tl = peer_tensor(io, "det_labels_" + std::to_string(i));
       auto mine = r.boxes[std::size_t(i)];
       ASSERT_EQ(mine.size(0), tb.size(0)) << "image " << i;
       ASSERT_GT(tb.size(0), 10);
-      // One to one: each of torchvision's top detections has its own of ours with the same label,
-      // box and score. Ranks may differ where two scores tie within float rounding, and the last
-      // places where one side's 100th is the other's 101st, so the top 90 are matched among all
-      // 100 of ours.
-      const std::int64_t top = std::min<std::int64_t>(90, tb.size(0));
-      std::vector<bool> used(std::size_t(mine.size(0)), false);
-      double worst_box = 0, worst_score = 0;
-      for (std::int64_t k = 0; k < top; ++k) {
-        std::int64_t best = -1;
-        double best_d = 1e300;
-        for (std::int64_t m = 0; m < mine.size(0); ++m) {
-          if (used[std::size_t(m)] || std::int64_t(mine[m][5].item<float>()) != tl[k].item<std::int64_t>() - 1) continue;
-          double d = 0;
-          for (int j = 0; j < 4; ++j) d = std::max(d, rel(mine[m][j].item<float>(), tb[k][j].item<float>(), 10.0));
-          if (d < best_d) best_d = d, best = m;
-        }
-        ASSERT_GE(best, 0) << "image " << i << ": torchvision's detection " << k << " has no counterpart";
-        used[std::size_t(best)] = true;
-        worst_box = std::max(worst_box, best_d);
-        worst_score = std::max(worst_score, rel(mine[best][4].item<float>(), ts[k].item<float>()));
-      }
+      const auto m = autodet::testing::match_detections(mine.contiguous(), tb, ts, tl, 90);
+      ASSERT_EQ(m.missing, -1) << "image " << i << ": torchvision's detection " << m.missing << " has no counterpart";
+      const double worst_box = m.worst_box, worst_score = m.worst_score;
+      const std::int64_t top = m.top;
       EXPECT_LT(worst_box, 1e-4) << "image " << i;
       EXPECT_LT(worst_score, 1e-4) << "image " << i;
       std::printf("%s image %d: top %lld of %lld detections matched, worst box difference %.2e, score %.2e\n",
@@ -110,8 +85,8 @@ void compare(const Case& c, const std::string& dir) {
   det.network()->sampler_generator.reset();
   std::vector<torch::Tensor> boxes, labels;
   for (int i = 0; i < 2; ++i) {
-    boxes.push_back(get(io, "gt_boxes_" + std::to_string(i)));
-    labels.push_back(get(io, "gt_labels_" + std::to_string(i)));
+    boxes.push_back(peer_tensor(io, "gt_boxes_" + std::to_string(i)));
+    labels.push_back(peer_tensor(io, "gt_labels_" + std::to_string(i)));
   }
   auto f = det.network()->forward(images, &boxes, &labels, false, RcnnDetectSettings{});
   const std::pair<const char*, torch::Tensor> losses[] = {{"loss_classifier", f.loss_classifier},
@@ -119,7 +94,7 @@ void compare(const Case& c, const std::string& dir) {
                                                           {"loss_objectness", f.loss_objectness},
                                                           {"loss_rpn_box_reg", f.loss_rpn_box_reg}};
   for (const auto& [name, value] : losses) {
-    const double want = get(io, name).item<double>(), got = value.item<double>();
+    const double want = peer_tensor(io, name).item<double>(), got = value.item<double>();
     EXPECT_LT(std::abs(got - want) / std::abs(want), 1e-4) << name << ": " << got << " vs torchvision " << want;
     std::printf("%s %s: %.7g (torchvision %.7g)\n", c.name.c_str(), name, got, want);
   }

@@ -66,4 +66,17 @@ std::vector<torch::Tensor> FeaturePyramidImpl::forward(const std::vector<torch::
   return out;
 }
 
+std::string fpn_tensor_name(const std::string& n) {
+  for (const char* blocks : {"backbone.fpn.inner_blocks.", "backbone.fpn.layer_blocks."}) {
+    const std::string b = blocks;
+    if (n.rfind(b, 0) != 0) continue;
+    const auto rest = n.substr(b.size());
+    const auto dot = rest.find('.');
+    if (dot == std::string::npos) continue;
+    const auto tail = rest.substr(dot + 1);
+    if (tail == "weight" || tail == "bias") return b + rest.substr(0, dot) + ".0." + tail;
+  }
+  return n;
+}
+
 }  // namespace autodet::models

@@ -36,4 +36,8 @@ class FeaturePyramidImpl : public torch::nn::Module {
 };
 TORCH_MODULE(FeaturePyramid);
 
+// torchvision < 0.13 saved the FPN convs as backbone.fpn.{inner,layer}_blocks.i.{weight,bias};
+// today's name (…_blocks.i.0.weight) of such a tensor, or the name unchanged.
+std::string fpn_tensor_name(const std::string& name);
+
 }  // namespace autodet::models

@@ -24,18 +24,7 @@ FasterRcnnDetector::FasterRcnnDetector(const FasterRcnnConfig& c) : cfg_(c) {
 void FasterRcnnDetector::split_targets(const torch::Tensor& targets, std::int64_t batch, std::int64_t in_w,
                                        std::int64_t in_h, std::vector<torch::Tensor>& boxes,
                                        std::vector<torch::Tensor>& labels) {
-  auto t = targets.to(torch::kCPU, torch::kFloat);
-  boxes.clear();
-  labels.clear();
-  for (std::int64_t b = 0; b < batch; ++b) {
-    auto rows = t.index_select(0, torch::nonzero(t.select(1, 0) == double(b)).squeeze(1));
-    auto cx = rows.select(1, 2) * double(in_w), cy = rows.select(1, 3) * double(in_h);
-    auto w = rows.select(1, 4) * double(in_w), h = rows.select(1, 5) * double(in_h);
-    auto xyxy = torch::stack({cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2}, 1);
-    auto ok = torch::nonzero((xyxy.select(1, 2) > xyxy.select(1, 0)) & (xyxy.select(1, 3) > xyxy.select(1, 1))).squeeze(1);
-    boxes.push_back(xyxy.index_select(0, ok).to(targets.device()));
-    labels.push_back((rows.select(1, 1).index_select(0, ok).to(torch::kLong) + 1).to(targets.device()));
-  }
+  torchvision_targets(targets, batch, in_w, in_h, boxes, labels);
 }
 
 LossResult FasterRcnnDetector::total(const RcnnForward& f) const {
@@ -107,17 +96,7 @@ std::string FasterRcnnDetector::tensor_name(const std::string& n) const {
   };
   if (auto r = replace("rpn.head.conv.weight", "rpn.head.conv.0.0.weight")) return *r;
   if (auto r = replace("rpn.head.conv.bias", "rpn.head.conv.0.0.bias")) return *r;
-  for (const char* blocks : {"backbone.fpn.inner_blocks.", "backbone.fpn.layer_blocks."}) {
-    const std::string b = blocks;
-    if (n.rfind(b, 0) != 0) continue;
-    // "<blocks>i.weight" (old) -> "<blocks>i.0.weight".
-    const auto rest = n.substr(b.size());
-    const auto dot = rest.find('.');
-    if (dot == std::string::npos) continue;
-    const auto tail = rest.substr(dot + 1);
-    if (tail == "weight" || tail == "bias") return b + rest.substr(0, dot) + ".0." + tail;
-  }
-  return n;
+  return fpn_tensor_name(n);
 }
 
 std::vector<GraphOutput> FasterRcnnDetector::export_graph(GraphBuilder&, const std::string&) {

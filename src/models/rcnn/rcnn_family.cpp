@@ -5,35 +5,10 @@
 #include "core/error.h"
 #include "models/backbones/resnet.h"
 #include "models/rcnn/faster_rcnn_detector.h"
+#include "models/rcnn/torchvision_weights.h"
 
 namespace autodet::models {
 namespace {
-
-constexpr const char* kTorchvision = "https://download.pytorch.org/models/";
-
-struct ImagenetFile {
-  int depth;
-  const char* file;  // torchvision's name; its suffix is the sha256 prefix torchvision checks
-  const char* hash_prefix;
-};
-constexpr ImagenetFile kImagenet[] = {{18, "resnet18-f37072fd.pth", "f37072fd"},
-                                      {34, "resnet34-b627a593.pth", "b627a593"},
-                                      {50, "resnet50-0676ba61.pth", "0676ba61"},
-                                      {101, "resnet101-63fe2227.pth", "63fe2227"},
-                                      {152, "resnet152-394f9c45.pth", "394f9c45"}};
-
-// torchvision's COCO label map without its "__background__" (index 0): class i is label i + 1.
-std::vector<std::string> coco_labels() {
-  return {"person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
-          "fire hydrant", "N/A", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
-          "elephant", "bear", "zebra", "giraffe", "N/A", "backpack", "umbrella", "N/A", "N/A", "handbag", "tie",
-          "suitcase", "frisbee", "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove",
-          "skateboard", "surfboard", "tennis racket", "bottle", "N/A", "wine glass", "cup", "fork", "knife", "spoon",
-          "bowl", "banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake",
-          "chair", "couch", "potted plant", "bed", "N/A", "dining table", "N/A", "N/A", "toilet", "N/A", "tv",
-          "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven", "toaster", "sink",
-          "refrigerator", "N/A", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush"};
-}
 
 std::unique_ptr<Detector> build(int depth, const DetectorConfig& c) {
   FasterRcnnConfig f;
@@ -80,8 +55,7 @@ double faster_rcnn_forward_macs(int depth, int image_size, int num_classes) {
 
 std::vector<FamilySpec> rcnn_families() {
   std::vector<FamilySpec> out;
-  for (const auto& im : kImagenet) {
-    const int depth = im.depth;
+  for (const int depth : {18, 34, 50, 101, 152}) {
     FamilySpec f;
     f.name = "fasterrcnn_resnet" + std::to_string(depth) + "_fpn";
     f.preprocess.resize = Preprocess::Resize::letterbox;
@@ -92,24 +66,8 @@ std::vector<FamilySpec> rcnn_families() {
                          "layers_to_freeze", "tile_grid_size", "tile_overlap_ratio", "tile_predictions_nms_threshold"};
     f.training_defaults = {{"optimizer", "sgd"}, {"learning_rate", 0.005}, {"number_of_epochs", 15},
                            {"training_batch_size", 2}};
-    WeightSource imagenet;
-    imagenet.kind = "imagenet";
-    imagenet.file = std::string("torchvision/") + im.file;
-    imagenet.url = std::string(kTorchvision) + im.file;
-    imagenet.sha256 = im.hash_prefix;
-    imagenet.licence = "BSD-3-Clause";
-    imagenet.prefix = "backbone.body.";
-    if (depth == 50) {
-      WeightSource coco;
-      coco.kind = "coco";
-      coco.file = "torchvision/fasterrcnn_resnet50_fpn_coco-258fb6c6.pth";
-      coco.url = std::string(kTorchvision) + "fasterrcnn_resnet50_fpn_coco-258fb6c6.pth";
-      coco.sha256 = "258fb6c6";
-      coco.licence = "BSD-3-Clause";
-      coco.classes = coco_labels();
-      f.weights.push_back(coco);
-    }
-    f.weights.push_back(imagenet);
+    if (depth == 50) f.weights.push_back(torchvision_coco_detector("fasterrcnn_resnet50_fpn_coco-258fb6c6.pth"));
+    f.weights.push_back(torchvision_imagenet_resnet(depth));
     f.forward_macs = [depth](const std::string&, int image_size, int num_classes) {
       return faster_rcnn_forward_macs(depth, image_size, num_classes);
     };

@@ -57,4 +57,20 @@ torch::Tensor RcnnTransform::to_input(const torch::Tensor& boxes, const Batch& b
   return scale_boxes(boxes, b.image_sizes.at(0).first, b.image_sizes.at(0).second, b.in_h, b.in_w);
 }
 
+void torchvision_targets(const torch::Tensor& targets, std::int64_t batch, std::int64_t in_w, std::int64_t in_h,
+                         std::vector<torch::Tensor>& boxes, std::vector<torch::Tensor>& labels) {
+  auto t = targets.to(torch::kCPU, torch::kFloat);
+  boxes.clear();
+  labels.clear();
+  for (std::int64_t b = 0; b < batch; ++b) {
+    auto rows = t.index_select(0, torch::nonzero(t.select(1, 0) == double(b)).squeeze(1));
+    auto cx = rows.select(1, 2) * double(in_w), cy = rows.select(1, 3) * double(in_h);
+    auto w = rows.select(1, 4) * double(in_w), h = rows.select(1, 5) * double(in_h);
+    auto xyxy = torch::stack({cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2}, 1);
+    auto ok = torch::nonzero((xyxy.select(1, 2) > xyxy.select(1, 0)) & (xyxy.select(1, 3) > xyxy.select(1, 1))).squeeze(1);
+    boxes.push_back(xyxy.index_select(0, ok).to(targets.device()));
+    labels.push_back((rows.select(1, 1).index_select(0, ok).to(torch::kLong) + 1).to(targets.device()));
+  }
+}
+
 }  // namespace autodet::models

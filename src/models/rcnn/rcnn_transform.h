@@ -29,4 +29,10 @@ struct RcnnTransform {
   static torch::Tensor to_input(const torch::Tensor& boxes, const Batch& batch);
 };
 
+// Contract targets (N, 6) [image, class, cx, cy, w, h] normalised to an in_w x in_h input -> per
+// image xyxy boxes in input pixels and torchvision labels class + 1 (0 is the background); boxes
+// without area are dropped (torchvision refuses them).
+void torchvision_targets(const torch::Tensor& targets, std::int64_t batch, std::int64_t in_w, std::int64_t in_h,
+                         std::vector<torch::Tensor>& boxes, std::vector<torch::Tensor>& labels);
+
 }  // namespace autodet::models
