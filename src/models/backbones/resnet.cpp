@@ -107,4 +107,8 @@ std::vector<torch::Tensor> ResNetImpl::forward(const torch::Tensor& x) {
   return out;
 }
 
+std::vector<std::string> resnet_freeze_groups(const std::string& prefix) {
+  return {prefix + "conv1.", prefix + "layer1.", prefix + "layer2.", prefix + "layer3.", prefix + "layer4."};
+}
+
 }  // namespace autodet::models

@@ -52,6 +52,9 @@ class ResNetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ResNet);
 
+// The layer groups layers_to_freeze counts for a ResNet at `prefix` (R4.14): conv1, layer1..layer4.
+std::vector<std::string> resnet_freeze_groups(const std::string& prefix);
+
 // Blocks per stage of a depth: 18 -> {2, 2, 2, 2}, ..., 152 -> {3, 8, 36, 3}.
 std::vector<int> resnet_stage_blocks(int depth);
 

@@ -82,10 +82,7 @@ nlohmann::json FasterRcnnDetector::architecture() const {
                         {"preprocess", preprocess().to_json()}};
 }
 
-std::vector<std::string> FasterRcnnDetector::freeze_groups() const {
-  return {"backbone.body.conv1.", "backbone.body.layer1.", "backbone.body.layer2.", "backbone.body.layer3.",
-          "backbone.body.layer4."};
-}
+std::vector<std::string> FasterRcnnDetector::freeze_groups() const { return resnet_freeze_groups("backbone.body."); }
 
 std::vector<std::string> FasterRcnnDetector::class_layers() const { return {"roi_heads.box_predictor."}; }
 

@@ -14,16 +14,13 @@ std::unique_ptr<Detector> build(int depth, const DetectorConfig& c) {
   FasterRcnnConfig f;
   f.depth = depth;
   f.num_classes = c.num_classes;
-  const auto& a = c.architecture;
-  f.min_size = a.value("min_size", c.min_size > 0 ? c.min_size : 600);
-  f.max_size = a.value("max_size", c.max_size > 0 ? c.max_size : 1333);
-  f.image_size = a.value("image_size", c.image_size > 0 ? c.image_size : (f.min_size + 31) / 32 * 32);
-  if (f.image_size % 32 != 0)
-    throw UsageError(Location{"", 0, "", "min_size"}, "the R-CNN input size must be a multiple of 32, not " +
-                                                          std::to_string(f.image_size));
+  const auto in = torchvision_input(c, "R-CNN");
+  f.min_size = in.min_size;
+  f.max_size = in.max_size;
+  f.image_size = in.image_size;
+  f.native_input = in.native_input;
+  f.trainable_bn = in.trainable_bn;
   f.init_seed = c.init_seed;
-  if (a.contains("preprocess")) f.native_input = a["preprocess"].value("resize", "") == "native";
-  f.trainable_bn = a.value("batch_norm", c.pretrained ? "frozen" : "trainable") == "trainable";
   return std::make_unique<FasterRcnnDetector>(f);
 }
 

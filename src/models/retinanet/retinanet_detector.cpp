@@ -78,10 +78,7 @@ nlohmann::json RetinaNetDetector::architecture() const {
                         {"preprocess", preprocess().to_json()}};
 }
 
-std::vector<std::string> RetinaNetDetector::freeze_groups() const {
-  return {"backbone.body.conv1.", "backbone.body.layer1.", "backbone.body.layer2.", "backbone.body.layer3.",
-          "backbone.body.layer4."};
-}
+std::vector<std::string> RetinaNetDetector::freeze_groups() const { return resnet_freeze_groups("backbone.body."); }
 
 std::vector<std::string> RetinaNetDetector::class_layers() const { return {"head.classification_head.cls_logits."}; }
 

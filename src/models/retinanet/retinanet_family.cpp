@@ -1,6 +1,5 @@
 #include "models/retinanet/retinanet_family.h"
 
-#include "core/error.h"
 #include "models/rcnn/torchvision_weights.h"
 #include "models/retinanet/retinanet_detector.h"
 
@@ -41,17 +40,14 @@ FamilySpec retinanet_family() {
   f.build = [](const DetectorConfig& c) -> std::unique_ptr<Detector> {
     RetinaNetConfig r;
     r.num_classes = c.num_classes;
-    const auto& a = c.architecture;
-    r.min_size = a.value("min_size", c.min_size > 0 ? c.min_size : 600);
-    r.max_size = a.value("max_size", c.max_size > 0 ? c.max_size : 1333);
-    r.image_size = a.value("image_size", c.image_size > 0 ? c.image_size : (r.min_size + 31) / 32 * 32);
-    if (r.image_size % 32 != 0)
-      throw UsageError(Location{"", 0, "", "min_size"}, "the RetinaNet input size must be a multiple of 32, not " +
-                                                            std::to_string(r.image_size));
+    const auto in = torchvision_input(c, "RetinaNet");
+    r.min_size = in.min_size;
+    r.max_size = in.max_size;
+    r.image_size = in.image_size;
+    r.native_input = in.native_input;
+    r.trainable_bn = in.trainable_bn;
     r.init_seed = c.init_seed;
-    r.topk_candidates = a.value("topk_candidates", std::int64_t(1000));
-    if (a.contains("preprocess")) r.native_input = a["preprocess"].value("resize", "") == "native";
-    r.trainable_bn = a.value("batch_norm", c.pretrained ? "frozen" : "trainable") == "trainable";
+    r.topk_candidates = c.architecture.value("topk_candidates", std::int64_t(1000));
     return std::make_unique<RetinaNetDetector>(r);
   };
   return f;
