@@ -167,7 +167,7 @@ TEST(Trainer, RejectsUnusableData) {
   for (auto& im : no_boxes.images) im.boxes.clear();
   EXPECT_THROW(train_detector(tiny_config(), no_boxes, d.val, out.path(), false, {}), DataError);
   TrainConfig bad = tiny_config();
-  bad.model_name = "retinanet_resnet50_fpn";  // accepted by the job layer, not built yet
+  bad.model_name = "detr_resnet50";  // a name no detector family registers
   EXPECT_THROW(train_detector(bad, d.train, d.val, out.path(), false, {}), NotSupportedError);
 }
 
