@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include "models/ops/dense_detections.h"
+
 namespace autodet::models {
 namespace {
 
@@ -38,11 +40,9 @@ torch::Tensor RetinaNetTowerImpl::forward(const std::vector<torch::Tensor>& feat
   for (const auto& f : features) {
     auto x = f;
     for (auto& c : convs) x = torch::relu(c->forward(x));
-    x = last->forward(x);
-    const auto B = x.size(0), H = x.size(2), W = x.size(3);
-    out.push_back(x.view({B, -1, per_anchor_, H, W}).permute({0, 3, 4, 1, 2}).reshape({B, -1, per_anchor_}));
+    out.push_back(last->forward(x));
   }
-  return torch::cat(out, 1);
+  return flatten_dense_output(out, per_anchor_);
 }
 
 RetinaNetHeadImpl::RetinaNetHeadImpl(std::int64_t in, std::int64_t A, std::int64_t classes, double prior) {

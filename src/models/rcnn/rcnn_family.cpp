@@ -11,17 +11,7 @@ namespace autodet::models {
 namespace {
 
 std::unique_ptr<Detector> build(int depth, const DetectorConfig& c) {
-  FasterRcnnConfig f;
-  f.depth = depth;
-  f.num_classes = c.num_classes;
-  const auto in = torchvision_input(c, "R-CNN");
-  f.min_size = in.min_size;
-  f.max_size = in.max_size;
-  f.image_size = in.image_size;
-  f.native_input = in.native_input;
-  f.trainable_bn = in.trainable_bn;
-  f.init_seed = c.init_seed;
-  return std::make_unique<FasterRcnnDetector>(f);
+  return std::make_unique<FasterRcnnDetector>(torchvision_config(c, depth, "R-CNN"));
 }
 
 }  // namespace
@@ -53,23 +43,11 @@ double faster_rcnn_forward_macs(int depth, int image_size, int num_classes) {
 std::vector<FamilySpec> rcnn_families() {
   std::vector<FamilySpec> out;
   for (const int depth : {18, 34, 50, 101, 152}) {
-    FamilySpec f;
-    f.name = "fasterrcnn_resnet" + std::to_string(depth) + "_fpn";
-    f.preprocess.resize = Preprocess::Resize::letterbox;
-    f.preprocess.image_size = 608;
-    f.preprocess.size_multiple = 32;
-    f.preprocess.mosaic = false;
-    f.hyperparameters = {"min_size", "max_size", "box_score_threshold", "nms_iou_threshold", "box_detections_per_image",
-                         "layers_to_freeze", "tile_grid_size", "tile_overlap_ratio", "tile_predictions_nms_threshold"};
-    f.training_defaults = {{"optimizer", "sgd"}, {"learning_rate", 0.005}, {"number_of_epochs", 15},
-                           {"training_batch_size", 2}};
-    if (depth == 50) f.weights.push_back(torchvision_coco_detector("fasterrcnn_resnet50_fpn_coco-258fb6c6.pth"));
-    f.weights.push_back(torchvision_imagenet_resnet(depth));
+    FamilySpec f = torchvision_family_spec("fasterrcnn_resnet" + std::to_string(depth) + "_fpn", depth,
+                                           depth == 50 ? "fasterrcnn_resnet50_fpn_coco-258fb6c6.pth" : "");
     f.forward_macs = [depth](const std::string&, int image_size, int num_classes) {
       return faster_rcnn_forward_macs(depth, image_size, num_classes);
     };
-    // Not yet measured against YOLOv5's MAC time; dense 3x3/1x1 convolutions run near it.
-    f.mac_time_factor = 1.0;
     f.build = [depth](const DetectorConfig& c) { return build(depth, c); };
     out.push_back(std::move(f));
   }

@@ -64,18 +64,4 @@ WeightSource torchvision_coco_detector(const std::string& file) {
   return w;
 }
 
-TorchvisionInput torchvision_input(const DetectorConfig& c, const std::string& family) {
-  TorchvisionInput t;
-  const auto& a = c.architecture;
-  t.min_size = a.value("min_size", c.min_size > 0 ? c.min_size : 600);
-  t.max_size = a.value("max_size", c.max_size > 0 ? c.max_size : 1333);
-  t.image_size = a.value("image_size", c.image_size > 0 ? c.image_size : (t.min_size + 31) / 32 * 32);
-  if (t.image_size % 32 != 0)
-    throw UsageError(Location{"", 0, "", "min_size"},
-                     "the " + family + " input size must be a multiple of 32, not " + std::to_string(t.image_size));
-  if (a.contains("preprocess")) t.native_input = a["preprocess"].value("resize", "") == "native";
-  t.trainable_bn = a.value("batch_norm", c.pretrained ? "frozen" : "trainable") == "trainable";
-  return t;
-}
-
 }  // namespace autodet::models

@@ -6,7 +6,7 @@
 
 #include "models/ops/box_ops.h"
 #include "models/ops/focal_loss.h"
-#include "models/ops/nms.h"
+#include "models/ops/dense_detections.h"
 
 namespace autodet::models {
 
@@ -76,35 +76,21 @@ RetinaNetForward RetinaNetImpl::forward(const torch::Tensor& images, const std::
 
   if (detect) {
     torch::NoGradGuard no_grad;
-    const std::int64_t K = logits.size(2);
     auto level_anchors = anchors.split_with_sizes(per_level);
+    DenseDetectionSettings d{s.score_thresh, s.nms_thresh, s.topk_candidates, s.detections_per_image};
     for (std::int64_t b = 0; b < B; ++b) {
       auto level_logits = logits[b].split_with_sizes(per_level);
       auto level_offsets = offsets[b].split_with_sizes(per_level);
+      std::vector<torch::Tensor> level_scores;
+      for (const auto& l : level_logits) level_scores.push_back(torch::sigmoid(l));
       const auto [ih, iw] = batch.image_sizes[std::size_t(b)];
-      std::vector<torch::Tensor> boxes, scores, labels;
-      for (std::size_t l = 0; l < per_level.size(); ++l) {
-        auto sc = torch::sigmoid(level_logits[l]).flatten();
-        auto idx = torch::nonzero(sc > s.score_thresh).squeeze(1);
-        sc = sc.index_select(0, idx);
-        const std::int64_t k = std::min<std::int64_t>(s.topk_candidates, idx.numel());
-        auto top = sc.topk(k);
-        sc = std::get<0>(top);
-        idx = idx.index_select(0, std::get<1>(top));
-        auto anchor_idx = torch::div(idx, K, "floor");
-        auto label = idx.remainder(K);
-        auto decoded = coder_.decode(level_offsets[l].index_select(0, anchor_idx), level_anchors[l].index_select(0, anchor_idx));
-        boxes.push_back(clip_boxes_to_image(decoded, ih, iw));
-        scores.push_back(sc);
-        labels.push_back(label);
-      }
-      auto all_boxes = torch::cat(boxes), all_scores = torch::cat(scores), all_labels = torch::cat(labels);
-      auto keep = torchvision_batched_nms(all_boxes, all_scores, all_labels, s.nms_thresh);
-      keep = keep.slice(0, 0, std::min<std::int64_t>(keep.numel(), s.detections_per_image));
-      auto kb = RcnnTransform::to_input(all_boxes.index_select(0, keep), batch);
-      out.detections.push_back(torch::cat({kb, all_scores.index_select(0, keep).unsqueeze(1),
-                                           all_labels.index_select(0, keep).unsqueeze(1).to(kb.dtype())},
-                                          1));
+      auto dets = dense_detections(
+          level_scores,
+          [&](std::size_t l, const torch::Tensor& at) {
+            return coder_.decode(level_offsets[l].index_select(0, at), level_anchors[l].index_select(0, at));
+          },
+          ih, iw, d);
+      out.detections.push_back(torch::cat({RcnnTransform::to_input(dets.slice(1, 0, 4), batch), dets.slice(1, 4)}, 1));
     }
   }
   return out;
