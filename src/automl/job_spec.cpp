@@ -240,7 +240,7 @@ void check_job(JobSpec& spec) {
     if (!given(info.name) || param_applies(info, family)) continue;
     warn_at(spec, loc(info.name), info.scope == ParamScope::YoloOnly      ? "applies to yolov5 only; ignored by " + p.model_name
                                   : info.scope == ParamScope::SingleStage ? "applies to yolov5 and fastestdet only; ignored by " + p.model_name
-                                                                          : "applies to Faster R-CNN and RetinaNet only (not supported with " +
+                                                                          : "applies to Faster R-CNN, RetinaNet and FCOS only (not supported with " +
                                                                                 p.model_name + "); ignored");
   }
   if (p.layers_to_freeze) {

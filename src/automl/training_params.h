@@ -16,14 +16,16 @@
 namespace autodet {
 
 // The architecture families that decide defaults and which parameters apply.
-enum class ModelFamily { Yolo, FastestDet, FasterRcnn, RetinaNet };
+enum class ModelFamily { Yolo, FastestDet, FasterRcnn, RetinaNet, Fcos };
 
 // The built-in model names (§3.1, and autodet's fastestdet), yolov5 first (the default, R3.1).
 const std::vector<std::string>& known_model_names();
 // Family of a known model name; throws UsageError for an unknown one.
 ModelFamily model_family(const std::string& model_name);
-// Faster R-CNN and RetinaNet share the torchvision-style parameters (min_size, max_size, ...).
-inline bool is_rcnn_like(ModelFamily f) { return f == ModelFamily::FasterRcnn || f == ModelFamily::RetinaNet; }
+// torchvision's detectors (Faster R-CNN, RetinaNet, FCOS) share its parameters (min_size, max_size, ...).
+inline bool is_rcnn_like(ModelFamily f) {
+  return f == ModelFamily::FasterRcnn || f == ModelFamily::RetinaNet || f == ModelFamily::Fcos;
+}
 // Single-stage families trained on square inputs of image_size (YOLOv5, FastestDet).
 inline bool is_single_stage(ModelFamily f) { return f == ModelFamily::Yolo || f == ModelFamily::FastestDet; }
 
@@ -73,11 +75,11 @@ struct TrainingParams {
   // validation_metric_type says). Trials of a sweep are still ranked by the primary metric.
   std::string best_epoch_metric = "primary";
   double validation_iou_threshold = 0.5;       // clamped to [0.1, 1]
-  int min_size = 600;                          // R-CNN / RetinaNet only
-  int max_size = 1333;                         // R-CNN / RetinaNet only
+  int min_size = 600;                          // torchvision detectors only
+  int max_size = 1333;                         // torchvision detectors only
   double box_score_threshold = 0.1;            // R-CNN 0.3
   double nms_iou_threshold = 0.5;
-  int box_detections_per_image = 100;          // R-CNN / RetinaNet only
+  int box_detections_per_image = 100;          // torchvision detectors only
   std::optional<TileGrid> tile_grid_size;      // unset: no tiling
   double tile_overlap_ratio = 0.25;
   double tile_predictions_nms_threshold = 0.25;

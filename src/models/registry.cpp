@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "models/fastestdet/fastestdet_family.h"
+#include "models/fcos/fcos_family.h"
 #include "models/rcnn/rcnn_family.h"
 #include "models/retinanet/retinanet_family.h"
 #include "models/yolo/yolo_family.h"
@@ -19,7 +20,7 @@ struct Registry {
   std::mutex mutex;
   std::map<std::string, FamilySpec> families;
   Registry() {
-    for (FamilySpec f : {yolov5_family(), fastestdet_family(), retinanet_family()}) families.emplace(f.name, std::move(f));
+    for (FamilySpec f : {yolov5_family(), fastestdet_family(), retinanet_family(), fcos_family()}) families.emplace(f.name, std::move(f));
     for (FamilySpec& f : rcnn_families()) families.emplace(f.name, std::move(f));
   }
 };

@@ -322,7 +322,7 @@ TEST(JobSpecParse, ClampAndScopeWarnings) {
   EXPECT_DOUBLE_EQ(spec.params.validation_iou_threshold, 0.1);
   EXPECT_TRUE(any_warning(spec, "job.yml:7: training_parameters.validation_iou_threshold: validation_iou_threshold "
                                 "0.01 is outside [0.1, 1]; clamped to 0.1"));
-  EXPECT_TRUE(any_warning(spec, "job.yml:8: training_parameters.min_size: applies to Faster R-CNN and RetinaNet only"));
+  EXPECT_TRUE(any_warning(spec, "job.yml:8: training_parameters.min_size: applies to Faster R-CNN, RetinaNet and FCOS only"));
   EXPECT_TRUE(any_warning(spec, "job.yml:9: training_parameters.image_size: image_size 600 is not a multiple of 32; "
                                 "using 608"));
   EXPECT_EQ(spec.params.image_size, 608);

@@ -1,6 +1,8 @@
 // TrainingParams: per-model defaults, value spellings, range checks, the name map (§4).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "automl/advanced_settings.h"
@@ -14,6 +16,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/rng.h"
+#include "models/registry.h"
 
 namespace autodet {
 namespace {
@@ -75,6 +78,18 @@ TEST(TrainingParamsDefaults, RcnnFamilyAndRetinaNet) {
   }
   EXPECT_EQ(model_family("retinanet_resnet50_fpn"), ModelFamily::RetinaNet);
   EXPECT_THROW(default_params("fasterrcnn_mobilenet_v3_large_fpn"), UsageError);  // R3.2: not an AutoML model
+}
+
+// A job file may name only what training can build: every model name the job layer accepts is a
+// registered detector, and the family the job layer maps it to is the one the registry builds.
+TEST(TrainingParamsModels, EveryAcceptedModelNameIsARegisteredDetector) {
+  for (const auto& name : known_model_names()) {
+    EXPECT_TRUE(models::is_registered_detector(name)) << name << " is accepted in job files but no detector family builds it";
+    EXPECT_NO_THROW(model_family(name)) << name;
+  }
+  for (const auto& name : models::registered_detectors())
+    EXPECT_NE(std::find(known_model_names().begin(), known_model_names().end(), name), known_model_names().end())
+        << name << " is registered but job files cannot name it";
 }
 
 TEST(TrainingParamsDefaults, FollowTheModelUnlessGiven) {

@@ -1,5 +1,5 @@
 #pragma once
-// Runs tests/models/rcnn_peer.py (torchvision's Faster R-CNN and RetinaNet, Debian's python3-torchvision) for
+// Runs tests/models/rcnn_peer.py (torchvision's Faster R-CNN, RetinaNet and FCOS, Debian's python3-torchvision) for
 // a list of cases, writing NAME.state.pth and NAME.io.pth into dir. Returns 0 when it ran, 1 with
 // `why` when the peer is unavailable (no /usr/bin/python3, or torchvision not importable: exit 3),
 // 2 with `why` when the script failed.
@@ -8,15 +8,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
 
+#include "models/pretrained.h"
 #include "models/weights/pth_file.h"
 #include "test_util.h"
 
@@ -82,6 +86,65 @@ inline DetectionMatch match_detections(const torch::Tensor& mine, const torch::T
     r.worst_score = std::max(r.worst_score, rel(m_acc[best][4], scores[k].item<float>(), 1e-3));
   }
   return r;
+}
+
+// The dense detectors' parity case (model "retinanet" or "fcos"): two 256x320 images, resized to
+// 288x360 (padded to 288x384: P3..P7 of 36x48 .. 3x3 cells), three classes, torchvision's
+// thresholds. Runs the peer into dir and loads its state_dict into `det`, built for that case;
+// skips the test when the peer is unavailable (the caller checks IsSkipped()).
+inline void load_dense_peer(const std::string& model, double score, double nms, models::Detector& det,
+                            const std::string& dir, models::NamedTensors& io) {
+  const nlohmann::json cases = nlohmann::json::array(
+      {{{"name", model}, {"model", model}, {"depth", 50}, {"num_classes", 4}, {"seed", 5}, {"height", 256},
+        {"width", 320}, {"batch", 2}, {"min_size", 288}, {"max_size", 400}, {"score_thresh", score},
+        {"nms_thresh", nms}, {"detections", 100}}});
+  std::string why;
+  const int rc = run_rcnn_peer(cases, dir, why);
+  if (rc == 1) GTEST_SKIP() << "skipping comparison with torchvision: " << why;
+  ASSERT_EQ(rc, 0) << why;
+  EXPECT_GT(models::load_whole_weights(det, dir + "/" + model + ".state.pth"), 100u);
+  io = models::read_pth(dir + "/" + model + ".io.pth");
+}
+
+// The config of the detector load_dense_peer's case fits.
+template <class Config>
+Config dense_peer_config() {
+  Config c;
+  c.num_classes = 3;
+  c.min_size = 288;
+  c.max_size = 400;
+  c.image_size = 320;
+  return c;
+}
+
+// Each image's detections (ours, (n, 6)) against the peer's det_*_<i>: the same count, no
+// background label, torchvision's top 90 matched one to one within 1e-4; prints the figures.
+inline void expect_peer_detections(const std::vector<torch::Tensor>& mine, const models::NamedTensors& io,
+                                   const char* model) {
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    const auto n = std::to_string(i);
+    auto tb = peer_tensor(io, "det_boxes_" + n), ts = peer_tensor(io, "det_scores_" + n);
+    auto tl = peer_tensor(io, "det_labels_" + n);
+    ASSERT_GT(tb.size(0), 50) << "image " << i << ": the peer's heads are not decisive";
+    EXPECT_EQ((tl == 0).sum().item<int>(), 0) << "the background column scored";
+    ASSERT_EQ(mine[i].size(0), tb.size(0)) << "image " << i;
+    const auto m = match_detections(mine[i].contiguous(), tb, ts, tl, 90);
+    ASSERT_EQ(m.missing, -1) << "image " << i << ": torchvision's detection " << m.missing << " has no counterpart";
+    EXPECT_LT(m.worst_box, 1e-4) << "image " << i;
+    EXPECT_LT(m.worst_score, 1e-4) << "image " << i;
+    std::printf("%s image %zu: top %lld of %lld detections matched, worst box difference %.2e, score %.2e\n", model, i,
+                (long long)m.top, (long long)tb.size(0), m.worst_box, m.worst_score);
+  }
+}
+
+// Our named losses against the peer's, within 1e-4 relative; prints them.
+inline void expect_peer_losses(const std::vector<std::pair<const char*, torch::Tensor>>& losses,
+                               const models::NamedTensors& io, const char* model) {
+  for (const auto& [name, value] : losses) {
+    const double want = peer_tensor(io, name).item<double>(), got = value.item<double>();
+    EXPECT_LT(std::abs(got - want) / std::abs(want), 1e-4) << name << ": " << got << " vs torchvision " << want;
+    std::printf("%s %s: %.7g (torchvision %.7g)\n", model, name, got, want);
+  }
 }
 
 }  // namespace autodet::testing

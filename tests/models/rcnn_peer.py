@@ -1,12 +1,12 @@
-"""torchvision's Faster R-CNN and RetinaNet as the reference for autodet's parity tests.
+"""torchvision's Faster R-CNN, RetinaNet and FCOS as the reference for autodet's parity tests.
 
 Usage: rcnn_peer.py IN.json OUT_DIR
-IN: {"cases": [{"name", ["model": "fasterrcnn" (default) or "retinanet",] "depth", "num_classes" (with background), "seed", "height", "width",
+IN: {"cases": [{"name", ["model": "fasterrcnn" (default), "retinanet" or "fcos",] "depth", "num_classes" (with background), "seed", "height", "width",
      "batch", "min_size", "max_size", "score_thresh", "nms_thresh", "detections"
      [, "image_file": a photo used instead of random images, batch 1]}, ...]}
 For each case it builds the model with weights=None and the seed (ResNet-50 through
 fasterrcnn_resnet50_fpn, the others through resnet_fpn_backbone, as torchvision offers them;
-RetinaNet through retinanet_resnet50_fpn),
+RetinaNet and FCOS through retinanet_resnet50_fpn and fcos_resnet50_fpn),
 sets every frozen BatchNorm's statistics from a forward pass over the test images (random
 statistics would blow the activations up), makes the heads decisive (wider RPN and classifier
 weights: torchvision's std 0.01 scores every box alike), and writes to OUT_DIR:
@@ -23,7 +23,7 @@ import sys
 try:
     import torch
     import torchvision
-    from torchvision.models.detection import FasterRCNN, fasterrcnn_resnet50_fpn, retinanet_resnet50_fpn
+    from torchvision.models.detection import FasterRCNN, fasterrcnn_resnet50_fpn, fcos_resnet50_fpn, retinanet_resnet50_fpn
     from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
     from torchvision.ops import FrozenBatchNorm2d
 except Exception as e:  # noqa: BLE001
@@ -33,8 +33,9 @@ except Exception as e:  # noqa: BLE001
 
 def build(case):
     torch.manual_seed(case["seed"])
-    if case.get("model") == "retinanet":
-        return retinanet_resnet50_fpn(weights=None, weights_backbone=None, num_classes=case["num_classes"],
+    if case.get("model") in ("retinanet", "fcos"):
+        make = retinanet_resnet50_fpn if case["model"] == "retinanet" else fcos_resnet50_fpn
+        return make(weights=None, weights_backbone=None, num_classes=case["num_classes"],
                                       min_size=case["min_size"], max_size=case["max_size"],
                                       score_thresh=case["score_thresh"], nms_thresh=case["nms_thresh"],
                                       detections_per_img=case["detections"])
@@ -106,6 +107,19 @@ def spread(model, images):
         pred.bbox_pred.weight.mul_(0.3 / float(offsets.std()))
 
 
+def unit_gain(cls_tower, reg_tower, g):
+    """He-initialised tower convs (unit gain) with small biases; GroupNorm affine parameters near 1
+    and 0."""
+    for tower in (cls_tower, reg_tower):
+        for m in tower.modules():
+            if isinstance(m, torch.nn.Conv2d):
+                m.weight.normal_(0, (2.0 / (9 * m.in_channels)) ** 0.5, generator=g)
+                m.bias.uniform_(-0.1, 0.1, generator=g)
+            elif isinstance(m, torch.nn.GroupNorm):
+                m.weight.uniform_(0.5, 1.5, generator=g)
+                m.bias.uniform_(-0.2, 0.2, generator=g)
+
+
 def decisive_retinanet(model, images):
     """torchvision's std-0.01 towers shrink every activation towards zero, so all anchors score
     alike: give the towers unit gain (He init) and scale the last convs so that class logits vary
@@ -115,11 +129,7 @@ def decisive_retinanet(model, images):
     head = model.head
     cls, reg = head.classification_head, head.regression_head
     with torch.no_grad():
-        for tower in (cls.conv, reg.conv):
-            for m in tower.modules():
-                if isinstance(m, torch.nn.Conv2d):
-                    m.weight.normal_(0, (2.0 / (9 * m.in_channels)) ** 0.5, generator=g)
-                    m.bias.uniform_(-0.1, 0.1, generator=g)
+        unit_gain(cls.conv, reg.conv, g)
         cls.cls_logits.weight.normal_(0, 0.05, generator=g)
         reg.bbox_reg.weight.normal_(0, 0.05, generator=g)
         model.eval()
@@ -134,6 +144,36 @@ def decisive_retinanet(model, images):
         offsets = torch.cat([reg.bbox_reg(reg.conv(f)).flatten() for f in feats])
         reg.bbox_reg.weight.mul_(0.3 / float(offsets.std()))
         reg.bbox_reg.bias.zero_()
+
+
+def decisive_fcos(model, images):
+    """As for RetinaNet, towers of unit gain (their GroupNorms keep them so); class logits spread
+    by about 1.5 around -3.5 and centerness logits by about 1, so that sqrt(sigmoid(class) *
+    sigmoid(centerness)) passes the 0.2 threshold at a few per cent of the locations; edge
+    distances about 1.5 +- 0.5 strides, so boxes are a few strides wide and overlap."""
+    g = torch.Generator().manual_seed(2468)
+    head = model.head
+    cls, reg = head.classification_head, head.regression_head
+    with torch.no_grad():
+        unit_gain(cls.conv, reg.conv, g)
+        for conv in (cls.cls_logits, reg.bbox_reg, reg.bbox_ctrness):
+            conv.weight.normal_(0, 0.05, generator=g)
+            conv.bias.zero_()
+        model.eval()
+        feats = list(model.backbone(model.transform(list(images))[0].tensors).values())
+        cls_t = [cls.conv(f) for f in feats]
+        reg_t = [reg.conv(f) for f in feats]
+
+        def spread_out(conv, towers, std, mean):
+            out = torch.cat([conv(t).flatten() for t in towers])
+            scale = std / float(out.std())
+            conv.weight.mul_(scale)
+            conv.bias.fill_(mean - float(out.mean()) * scale)
+
+        spread_out(cls.cls_logits, cls_t, 1.5, -3.5)
+        cls.cls_logits.bias[0] = -12.0  # the background column, one anchor per location
+        spread_out(reg.bbox_ctrness, reg_t, 1.0, 0.0)
+        spread_out(reg.bbox_reg, reg_t, 0.5, 1.5)
 
 
 def targets_for(case, g):
@@ -168,6 +208,8 @@ def run(case, out_dir):
     calibrate(model, images, case["depth"])
     if case.get("model") == "retinanet":
         decisive_retinanet(model, images)
+    elif case.get("model") == "fcos":
+        decisive_fcos(model, images)
     else:
         decisive(model)
         spread(model, images)

@@ -24,25 +24,10 @@ using autodet::testing::TempDir;
 
 TEST(RetinaNet, MatchesTorchvision) {
   TempDir dir;
-  // 256x320 resized to 288x360 (padded to 288x384): P3..P7 of 36x48 .. 3x3 cells.
-  const int classes = 3, height = 256, width = 320, min_size = 288, max_size = 400;
-  const nlohmann::json cases = nlohmann::json::array(
-      {{{"name", "retina"}, {"model", "retinanet"}, {"depth", 50}, {"num_classes", classes + 1}, {"seed", 5},
-        {"height", height}, {"width", width}, {"batch", 2}, {"min_size", min_size}, {"max_size", max_size},
-        {"score_thresh", 0.05}, {"nms_thresh", 0.5}, {"detections", 100}}});
-  std::string why;
-  const int rc = autodet::testing::run_rcnn_peer(cases, dir.path(), why);
-  if (rc == 1) GTEST_SKIP() << "skipping comparison with torchvision: " << why;
-  ASSERT_EQ(rc, 0) << why;
-
-  RetinaNetConfig cfg;
-  cfg.num_classes = classes;
-  cfg.min_size = min_size;
-  cfg.max_size = max_size;
-  cfg.image_size = 320;
-  RetinaNetDetector det(cfg);
-  EXPECT_GT(load_whole_weights(det, dir / "retina.state.pth"), 100u);
-  const NamedTensors io = read_pth(dir / "retina.io.pth");
+  RetinaNetDetector det(autodet::testing::dense_peer_config<RetinaNetConfig>());
+  NamedTensors io;
+  autodet::testing::load_dense_peer("retinanet", 0.05, 0.5, det, dir.path(), io);
+  if (IsSkipped() || HasFatalFailure()) return;
   auto images = peer_tensor(io, "images");
 
   det.module().eval();
@@ -50,20 +35,7 @@ TEST(RetinaNet, MatchesTorchvision) {
     torch::NoGradGuard ng;
     auto r = det.detect(images, DetectOptions{0.05, 0.5, 100}, nullptr);
     ASSERT_EQ(r.boxes.size(), 2u);
-    for (int i = 0; i < 2; ++i) {
-      const auto n = std::to_string(i);
-      auto tb = peer_tensor(io, "det_boxes_" + n), ts = peer_tensor(io, "det_scores_" + n);
-      auto tl = peer_tensor(io, "det_labels_" + n);
-      ASSERT_GT(tb.size(0), 50) << "image " << i << ": the peer's heads are not decisive";
-      EXPECT_EQ((tl == 0).sum().item<int>(), 0) << "the background column scored";
-      ASSERT_EQ(r.boxes[std::size_t(i)].size(0), tb.size(0)) << "image " << i;
-      const auto m = autodet::testing::match_detections(r.boxes[std::size_t(i)].contiguous(), tb, ts, tl, 90);
-      ASSERT_EQ(m.missing, -1) << "image " << i << ": torchvision's detection " << m.missing << " has no counterpart";
-      EXPECT_LT(m.worst_box, 1e-4) << "image " << i;
-      EXPECT_LT(m.worst_score, 1e-4) << "image " << i;
-      std::printf("retinanet image %d: top %lld of %lld detections matched, worst box difference %.2e, score %.2e\n",
-                  i, (long long)m.top, (long long)tb.size(0), m.worst_box, m.worst_score);
-    }
+    autodet::testing::expect_peer_detections(r.boxes, io, "retinanet");
   }
 
   det.module().train();
@@ -73,13 +45,8 @@ TEST(RetinaNet, MatchesTorchvision) {
     labels.push_back(peer_tensor(io, "gt_labels_" + std::to_string(i)));
   }
   auto f = det.network()->forward(images, &boxes, &labels, false, RetinaNetSettings{});
-  const std::pair<const char*, torch::Tensor> losses[] = {{"classification", f.loss_classification},
-                                                          {"bbox_regression", f.loss_box_regression}};
-  for (const auto& [name, value] : losses) {
-    const double want = peer_tensor(io, name).item<double>(), got = value.item<double>();
-    EXPECT_LT(std::abs(got - want) / std::abs(want), 1e-4) << name << ": " << got << " vs torchvision " << want;
-    std::printf("retinanet %s: %.7g (torchvision %.7g)\n", name, got, want);
-  }
+  autodet::testing::expect_peer_losses({{"classification", f.loss_classification}, {"bbox_regression", f.loss_box_regression}},
+                                       io, "retinanet");
   (f.loss_classification + f.loss_box_regression).backward();
   EXPECT_TRUE(det.network()->body->conv1->weight.grad().defined());
   EXPECT_TRUE(det.network()->head->classification->last->weight.grad().defined());

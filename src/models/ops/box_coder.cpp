@@ -39,4 +39,19 @@ torch::Tensor BoxCoder::decode(const torch::Tensor& offsets, const torch::Tensor
   return torch::stack({px - half_w, py - half_h, px + half_w, py + half_h}, 2).flatten(1);
 }
 
+torch::Tensor LinearBoxCoder::encode(const torch::Tensor& r, const torch::Tensor& b) {
+  auto cx = 0.5 * (r.select(-1, 0) + r.select(-1, 2)), cy = 0.5 * (r.select(-1, 1) + r.select(-1, 3));
+  auto w = r.select(-1, 2) - r.select(-1, 0), h = r.select(-1, 3) - r.select(-1, 1);
+  auto d = torch::stack({cx - b.select(-1, 0), cy - b.select(-1, 1), b.select(-1, 2) - cx, b.select(-1, 3) - cy}, -1);
+  return d / torch::stack({w, h, w, h}, -1);
+}
+
+torch::Tensor LinearBoxCoder::decode(const torch::Tensor& d_in, const torch::Tensor& r_in) {
+  auto r = r_in.to(d_in.dtype());
+  auto cx = 0.5 * (r.select(-1, 0) + r.select(-1, 2)), cy = 0.5 * (r.select(-1, 1) + r.select(-1, 3));
+  auto w = r.select(-1, 2) - r.select(-1, 0), h = r.select(-1, 3) - r.select(-1, 1);
+  auto d = d_in * torch::stack({w, h, w, h}, -1);
+  return torch::stack({cx - d.select(-1, 0), cy - d.select(-1, 1), cx + d.select(-1, 2), cy + d.select(-1, 3)}, -1);
+}
+
 }  // namespace autodet::models

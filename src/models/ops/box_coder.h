@@ -22,4 +22,13 @@ class BoxCoder {
   double clip_;
 };
 
+// torchvision's BoxLinearCoder (FCOS): the distances (l, t, r, b) from a reference box's centre to
+// a box's four edges, divided by the reference box's width / height.
+struct LinearBoxCoder {
+  // Distances (..., 4) of `boxes` from the centres of `references` (both (..., 4) xyxy).
+  static torch::Tensor encode(const torch::Tensor& references, const torch::Tensor& boxes);
+  // Boxes (..., 4) xyxy from distances (..., 4) about the centres of `references`.
+  static torch::Tensor decode(const torch::Tensor& distances, const torch::Tensor& references);
+};
+
 }  // namespace autodet::models
