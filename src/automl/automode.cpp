@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>  // parse_search_space/parse_sweep overloads need the complete type
 
 #include "automl/job_data.h"
@@ -10,6 +11,7 @@
 #include "automl/sweep/search_space.h"
 #include "automl/sweep/tpe_sampler.h"
 #include "automl/start_weights.h"
+#include "models/device.h"
 #include "models/registry.h"
 
 namespace autodet {
@@ -21,8 +23,15 @@ nlohmann::json PortfolioEntry::to_values() const {
                       {"optimizer", optimizer}, {"learning_rate", learning_rate}, {"number_of_epochs", epochs},
                       {"training_batch_size", batch}};
   if (!model_size.empty()) v["model_size"] = model_size;
+  if (costly()) {  // torchvision's transform sizes the input from min_size, not image_size
+    v.erase("image_size");
+    v["min_size"] = image_size;
+  }
+  if (layers_to_freeze > 0) v["layers_to_freeze"] = layers_to_freeze;
   return v;
 }
+
+bool PortfolioEntry::costly() const { return is_rcnn_like(model_family(model_name)); }
 
 const std::vector<PortfolioEntry>& automode_portfolio() {
   // Fine-tuning a COCO detector beats any configuration trained from scratch on a CPU by a wide
@@ -34,6 +43,12 @@ const std::vector<PortfolioEntry>& automode_portfolio() {
       {"yolov5", "nano", "coco", 416, "sgd", 0.0032, 40, 16, "YOLOv5n fine-tuned from COCO, its detection layer's box outputs kept: SGD at Ultralytics' fine-tuning rate (0.0032), 416 px for tighter boxes"},
       {"fastestdet", "", "coco", 352, "adamw", 0.002, 60, 16, "FastestDet fine-tuned from COCO: a different architecture"},
       {"yolov5", "small", "coco", 320, "sgd", 0.01, 30, 16, "YOLOv5s from COCO: more capacity, when its weights are cached"},
+      // torchvision's COCO detectors at 512 px with the ResNet frozen up to layer3 (only layer4,
+      // the FPN and the heads train): on a CPU still an hour or more for a few hundred images,
+      // so they run when the budget (or a GPU) allows.
+      {"fasterrcnn_resnet50_fpn", "", "coco", 512, "sgd", 0.005, 10, 2, "Faster R-CNN R50-FPN from torchvision's COCO weights: two-stage, best on small objects", 4},
+      {"retinanet_resnet50_fpn", "", "coco", 512, "sgd", 0.005, 10, 2, "RetinaNet R50-FPN from COCO: one-stage with focal loss", 4},
+      {"fcos_resnet50_fpn", "", "coco", 512, "sgd", 0.001, 10, 2, "FCOS R50-FPN from COCO: anchor-free", 4},
       {"yolov5", "nano", "none", 320, "adamw", 0.002, 30, 16, "from scratch: the cheap baseline, smallest model, AdamW"},
       {"yolov5", "small", "none", 320, "adamw", 0.002, 30, 16, "from scratch: twice the width at the same resolution"},
       {"yolov5", "nano", "none", 416, "adamw", 0.002, 40, 16, "from scratch: higher resolution for small objects"},
@@ -51,8 +66,8 @@ bool weights_in_cache(const PortfolioEntry& e) {
 }
 
 double CostModel::epoch_seconds(const TrainingParams& p) const {
-  // A family that cannot train here yet (RetinaNet) is costed as YOLOv5 of its model_size, as
-  // before families had their own cost model: its trials fail when they start anyway.
+  // A name no family registers is costed as YOLOv5 of its model_size: its trials fail when they
+  // start anyway.
   const std::string family = models::is_registered_detector(p.model_name) ? p.model_name : "yolov5";
   const models::FamilySpec& spec = models::family_spec(family);
   // R-CNN families train on a square of min_size (job_data.cpp), not on image_size.
@@ -86,12 +101,26 @@ TrainingParams trial_params(const JobSpec& spec, const sweep::TrialConfig& confi
 
 namespace {
 
+// An entry of another family than the job names (or a sizeless one when it names a size), or
+// starting elsewhere than the job says (none or coco), would only repeat another entry under
+// the job's values: it is left out. Returns why ("" when it fits).
+std::string fits_the_job(const JobSpec& spec, const PortfolioEntry& e) {
+  if (spec.param_where.count("model_name") && spec.params.model_name != e.model_name)
+    return "the job sets model_name: " + spec.params.model_name;
+  if (spec.param_where.count("model_size") && e.model_size.empty())
+    return "the job sets model_size, which " + e.model_name + " does not have";
+  const std::string& w = spec.params.pretrained_weights;
+  if (spec.param_where.count("pretrained_weights") && (w == "none" || w == "coco") && w != e.weights)
+    return "the job sets pretrained_weights: " + w;
+  return "";
+}
+
 class AutoModeSource : public TrialSource {
  public:
   AutoModeSource(const JobSpec& spec, CostModel cost, const WeightsAtHand& at_hand)
       : spec_(spec), cost_(std::move(cost)) {
     // Decided once, when the job starts: a pull during the job does not reorder its plan.
-    for (const auto& e : automode_portfolio()) usable_.push_back(fits_the_job(e) && (!at_hand || at_hand(e)));
+    for (const auto& e : automode_portfolio()) usable_.push_back(fits_the_job(spec_, e).empty() && (!at_hand || at_hand(e)));
   }
 
   bool stops_when_over_budget() const override { return false; }
@@ -118,6 +147,7 @@ class AutoModeSource : public TrialSource {
       Proposal p = estimated(config_of(portfolio[std::size_t(i)].to_values()), "portfolio");
       p.portfolio_index = i;
       if (!remaining || *p.estimated_minutes <= *remaining) return p;
+      if (portfolio[std::size_t(i)].costly()) continue;  // never a trial cut short
       // Nothing fitting, a fine-tuned model cut at the deadline still beats one from scratch.
       if (!cheapest || (pretrained && !cheapest_pretrained) ||
           (pretrained == cheapest_pretrained && *p.estimated_minutes < *cheapest->estimated_minutes)) {
@@ -130,17 +160,6 @@ class AutoModeSource : public TrialSource {
   }
 
  private:
-  // An entry of another family than the job names (or a sizeless one when it names a size), or
-  // starting elsewhere than the job says (none or coco), would only repeat another entry under
-  // the job's values: it is left out.
-  bool fits_the_job(const PortfolioEntry& e) const {
-    if (spec_.param_where.count("model_name") && spec_.params.model_name != e.model_name) return false;
-    if (spec_.param_where.count("model_size") && e.model_size.empty()) return false;  // a sizeless family
-    const std::string& w = spec_.params.pretrained_weights;
-    if (spec_.param_where.count("pretrained_weights") && (w == "none" || w == "coco") && w != e.weights) return false;
-    return true;
-  }
-
   // The job's explicit training_parameters win over the portfolio's (R2.9).
   sweep::TrialConfig config_of(nlohmann::json values) const {
     for (const auto& [name, _] : spec_.param_where) values.erase(name);
@@ -182,11 +201,15 @@ class AutoModeSource : public TrialSource {
                                  {"min_value", std::max(1, int(b.number_of_epochs * 0.75))},
                                  {"max_value", int(b.number_of_epochs * 1.5)},
                                  {"q", 1}};
-    if (!spec_.param_where.count("image_size")) {
+    // The input size: image_size, or min_size for torchvision's detectors.
+    const bool tv = is_rcnn_like(model_family(b.model_name));
+    const std::string size_key = tv ? "min_size" : "image_size";
+    if (!spec_.param_where.count(size_key)) {
+      const int base = tv ? b.min_size : b.image_size;
       nlohmann::json sizes = nlohmann::json::array();
-      for (int s : {b.image_size - 64, b.image_size, b.image_size + 64})
+      for (int s : {base - 64, base, base + 64})
         if (s >= 128) sizes.push_back(s);
-      sub["image_size"] = {{"type", "choice"}, {"values", sizes}};
+      sub[size_key] = {{"type", "choice"}, {"values", sizes}};
     }
     const sweep::SearchSpace space = sweep::parse_search_space(nlohmann::json::array({sub}), "AutoMode refinement");
     std::vector<sweep::Observation> history;
@@ -227,6 +250,54 @@ class AutoModeSource : public TrialSource {
 
 std::unique_ptr<TrialSource> make_automode_source(const JobSpec& spec, CostModel cost, WeightsAtHand at_hand) {
   return std::make_unique<AutoModeSource>(spec, std::move(cost), at_hand);
+}
+
+std::vector<std::string> portfolio_left_out(const JobSpec& spec, const CostModel& cost,
+                                            const std::vector<PlannedTrial>& plan, const WeightsAtHand& at_hand) {
+  const auto& portfolio = automode_portfolio();
+  std::vector<std::string> why(portfolio.size());
+  std::vector<bool> planned(portfolio.size(), false);
+  bool fine_tunes = false;
+  for (const auto& t : plan) {
+    const int i = t.proposal.portfolio_index;
+    if (i >= 0 && i < int(portfolio.size())) {
+      planned[std::size_t(i)] = true;
+      fine_tunes = fine_tunes || portfolio[std::size_t(i)].pretrained();
+    }
+  }
+  bool cpu = true;
+  try {
+    cpu = parse_device(spec.params.device).is_cpu();
+  } catch (const UsageError&) {  // a GPU this machine lacks: the job refuses to start anyway
+  }
+  for (std::size_t i = 0; i < portfolio.size(); ++i) {
+    if (planned[i]) continue;
+    const auto& e = portfolio[i];
+    if (auto f = fits_the_job(spec, e); !f.empty()) {
+      why[i] = f;
+      continue;
+    }
+    if (at_hand && !at_hand(e)) {
+      why[i] = "its COCO weights are not in the weights cache (autodet weights pull " + e.model_name +
+               (e.model_size.empty() ? "" : "-" + e.model_size) + "-" + e.weights + ")";
+      continue;
+    }
+    sweep::TrialConfig config{0, e.to_values()};
+    for (const auto& [name, _] : spec.param_where) config.values.erase(name);
+    const double minutes = cost.minutes(trial_params(spec, config));
+    if (spec.limits.timeout_minutes && minutes > *spec.limits.timeout_minutes) {
+      why[i] = fmt::format("estimated {:.0f} min here, more than the {}-minute timeout", minutes, *spec.limits.timeout_minutes);
+      if (e.costly() && cpu) why[i] += " (a GPU, a longer timeout or fewer images let it in)";
+      continue;
+    }
+    if (int(plan.size()) >= spec.limits.max_trials) {
+      why[i] = fmt::format("max_trials ({}) is reached before it", spec.limits.max_trials);
+      continue;
+    }
+    why[i] = fine_tunes && !e.pretrained() ? "trains from scratch: runs only when no fine-tuned trial finishes"
+                                           : fmt::format("the {:.0f} min it needs are not left after the earlier trials", minutes);
+  }
+  return why;
 }
 
 std::vector<PlannedTrial> plan_trials(TrialSource& source, const Limits& limits) {

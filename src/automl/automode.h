@@ -26,8 +26,12 @@ struct PortfolioEntry {
   int epochs = 0;
   int batch = 16;
   std::string why;  // one line: what this entry tries
+  int layers_to_freeze = 0;  // 0: the family's default
 
   bool pretrained() const { return weights != "none"; }
+  // A torchvision detector (R-CNN, RetinaNet, FCOS): on a CPU it takes hours where a YOLOv5 takes
+  // minutes, so it enters only when its estimate fits the time left, never as a trial cut short.
+  bool costly() const;
   nlohmann::json to_values() const;
 };
 
@@ -77,6 +81,13 @@ std::unique_ptr<TrialSource> make_automode_source(const JobSpec& spec, CostModel
 
 // The job's parameters with a trial's values laid over them.
 TrainingParams trial_params(const JobSpec& spec, const sweep::TrialConfig& config);
+
+// Why each portfolio entry is not among the planned trials ("" for those that are): the job
+// names another model or start, its weights are not cached, its estimate exceeds the timeout,
+// max_trials, or the time the earlier trials leave.
+std::vector<std::string> portfolio_left_out(const JobSpec& spec, const CostModel& cost,
+                                            const std::vector<struct PlannedTrial>& plan,
+                                            const WeightsAtHand& at_hand = weights_in_cache);
 
 // A dry run: the trials a job would start, in order, with their estimated minutes and start
 // times, simulated on max_concurrent_trials slots within timeout_minutes (no results: AutoMode's

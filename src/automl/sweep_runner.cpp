@@ -561,6 +561,19 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
       out << "the trials from scratch (pretrained_weights none) start only if no fine-tuned trial finishes; once one "
              "has, the time left goes to refinement\n";
   }
+  if (spec.mode() == JobMode::AutoMode) {
+    const auto why = portfolio_left_out(spec, cost, plan);
+    const auto& portfolio = automode_portfolio();
+    bool header = false;
+    for (std::size_t i = 0; i < why.size(); ++i) {
+      if (why[i].empty()) continue;
+      if (!header) out << "left out of the portfolio:\n";
+      header = true;
+      const auto& e = portfolio[i];
+      out << fmt::format("  {}{} from {}: {}\n", e.model_name, e.model_size.empty() ? "" : " " + e.model_size,
+                         e.pretrained() ? "COCO" : "scratch", why[i]);
+    }
+  }
   if (spec.mode() == JobMode::AutoMode && int(plan.size()) < spec.limits.max_trials)
     out << fmt::format("then: up to {} refinement trials (TPE around the best finished configuration: learning_rate, "
                        "number_of_epochs, image_size), each started only when its estimate fits the time left\n",

@@ -2,6 +2,8 @@
 #include <regex>
 #include <sstream>
 
+#include <set>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -225,6 +227,56 @@ TEST(AutoMode, PretrainedEntriesComeFirstWhenTheirWeightsAreAtHand) {
     EXPECT_TRUE(weights_in_cache(automode_portfolio()[0]));
     EXPECT_TRUE(weights_in_cache(automode_portfolio()[1]));
   }
+}
+
+// torchvision's COCO detectors enter only when their estimate fits the time left: on a CPU with a
+// half-hour budget they are left out, and the dry run's reasons say so; with the time for them
+// they train at min_size 512 with the ResNet frozen up to layer3.
+TEST(AutoMode, TorchvisionDetectorsEnterOnlyWhenTheBudgetAllows) {
+  const std::string head =
+      "type: automl\ntask: image_object_detection\ntarget_column_name: label\ntraining_data: {path: d}\n"
+      "training_parameters: {device: cpu}\n";
+  const CostModel cost(DataSize{200, 50, 1}, 20e9);
+  const WeightsAtHand all = [](const PortfolioEntry&) { return true; };
+  std::set<std::string> costly;
+  for (const auto& e : automode_portfolio())
+    if (e.costly()) costly.insert(e.model_name);
+  EXPECT_EQ(costly, (std::set<std::string>{"fasterrcnn_resnet50_fpn", "retinanet_resnet50_fpn", "fcos_resnet50_fpn"}));
+
+  JobSpec tight = parse_job_yaml_text(head + "limits: {max_trials: 20, timeout_minutes: 30}\n", "job.yml", "/tmp");
+  const auto plan = plan_trials(*make_automode_source(tight, cost, all), tight.limits);
+  ASSERT_FALSE(plan.empty());
+  for (const auto& t : plan) EXPECT_EQ(costly.count(t.proposal.config.values["model_name"].get<std::string>()), 0u);
+  const auto why = portfolio_left_out(tight, cost, plan, all);
+  for (std::size_t i = 0; i < why.size(); ++i) {
+    const auto& e = automode_portfolio()[i];
+    if (!e.costly()) continue;
+    EXPECT_NE(why[i].find("more than the 30-minute timeout"), std::string::npos) << e.model_name << ": " << why[i];
+    EXPECT_NE(why[i].find("a GPU"), std::string::npos) << why[i];
+  }
+  // Not cached: the reason names what to pull.
+  const WeightsAtHand scratch = [](const PortfolioEntry& e) { return !e.pretrained(); };
+  const auto why_uncached = portfolio_left_out(tight, cost, plan_trials(*make_automode_source(tight, cost, scratch), tight.limits), scratch);
+  EXPECT_NE(why_uncached[0].find("autodet weights pull yolov5-nano-coco"), std::string::npos) << why_uncached[0];
+  // When nothing fits, the first trial cut at the deadline is never one of them.
+  auto forced = make_automode_source(tight, cost, all)->next({}, 0.01);
+  ASSERT_TRUE(forced);
+  EXPECT_FALSE(automode_portfolio()[std::size_t(forced->portfolio_index)].costly());
+
+  JobSpec open = parse_job_yaml_text(head + "limits: {max_trials: 20}\n", "job.yml", "/tmp");
+  bool seen = false;
+  for (const auto& t : plan_trials(*make_automode_source(open, cost, all), open.limits)) {
+    const auto& v = t.proposal.config.values;
+    if (!costly.count(v["model_name"].get<std::string>())) continue;
+    seen = true;
+    const TrainingParams p = trial_params(open, t.proposal.config);
+    EXPECT_EQ(p.min_size, 512);
+    EXPECT_FALSE(v.contains("image_size"));
+    ASSERT_TRUE(p.layers_to_freeze);
+    EXPECT_EQ(*p.layers_to_freeze, 4);
+    EXPECT_EQ(p.pretrained_weights, "coco");
+  }
+  EXPECT_TRUE(seen);
 }
 
 // A family's MACs cost mac_time_factor times YOLOv5's: FastestDet's depthwise layers train slower
