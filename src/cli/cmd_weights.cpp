@@ -18,7 +18,7 @@ namespace {
 struct Args {
   std::string file, name, url, ca_file, out, labels;
   int min_size = 800, max_size = 1333;
-  double score = 0.05;
+  double score = -1, nms = -1;
   bool json = false;
 };
 
@@ -126,7 +126,8 @@ CommandRegistrar reg(35, [](CLI::App& root) {
   pkg->add_option("--labels", args->labels, "Class names in index order, comma-separated (default: torchvision's COCO labels)");
   pkg->add_option("--min-size", args->min_size, "Shorter-side target of the R-CNN transform (torchvision's COCO models: 800)");
   pkg->add_option("--max-size", args->max_size, "Longer-side cap of the R-CNN transform");
-  pkg->add_option("--box-score-thresh", args->score, "Default score threshold in settings.json (torchvision's 0.05)");
+  pkg->add_option("--box-score-thresh", args->score, "Default score threshold in settings.json (default: the upstream model's, 0.05; FCOS 0.2)");
+  pkg->add_option("--nms-iou-thresh", args->nms, "Default NMS IoU threshold in settings.json (default: the upstream model's, 0.5; FCOS 0.6)");
   pkg->callback([args] {
     CheckpointPackageOptions o;
     o.file = args->file;
@@ -136,6 +137,7 @@ CommandRegistrar reg(35, [](CLI::App& root) {
     o.min_size = args->min_size;
     o.max_size = args->max_size;
     o.box_score_thresh = args->score;
+    o.nms_iou_thresh = args->nms;
     log::out() << write_checkpoint_package(o) << "\n";
   });
 });

@@ -34,7 +34,9 @@ std::string write_checkpoint_package(const CheckpointPackageOptions& o) {
   const nlohmann::json arch = package_architecture(*detector);
   InferenceSettings s;
   s.img_size = c.image_size;
-  s.box_score_thresh = o.box_score_thresh;
+  const bool fcos = o.arch.rfind("fcos", 0) == 0;  // torchvision's FCOS scores sqrt(class x centerness)
+  s.box_score_thresh = o.box_score_thresh >= 0 ? o.box_score_thresh : fcos ? 0.2 : 0.05;
+  s.nms_iou_thresh = o.nms_iou_thresh >= 0 ? o.nms_iou_thresh : fcos ? 0.6 : 0.5;
   ModelPackage p;
   p.architecture = arch;
   p.labels = labels;

@@ -13,7 +13,9 @@ struct CheckpointPackageOptions {
   std::string out_dir;
   std::vector<std::string> labels;  // empty: the family's COCO class list
   int min_size = 800, max_size = 1333;  // torchvision's own defaults for its COCO detectors
-  double box_score_thresh = 0.05;       // torchvision's
+  // Defaults in settings.json; < 0: the upstream model's own (torchvision's FCOS 0.2 and 0.6,
+  // its other detectors 0.05 and 0.5).
+  double box_score_thresh = -1, nms_iou_thresh = -1;
 };
 
 // Writes the package; returns a line saying what it holds. Every tensor of the architecture must

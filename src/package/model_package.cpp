@@ -34,6 +34,20 @@ nlohmann::json read_json(const std::string& path) {
 
 }  // namespace
 
+std::vector<std::string> labels_file(const nlohmann::json& architecture, const std::vector<std::string>& labels) {
+  if (architecture.value("labels_offset", 0) != 1) return labels;
+  std::vector<std::string> out{kBackgroundLabel};
+  out.insert(out.end(), labels.begin(), labels.end());
+  return out;
+}
+
+std::vector<std::string> data_labels(const nlohmann::json& architecture, std::vector<std::string> labels) {
+  // Packages written before labels.json carried the background have no "--bg--" to drop.
+  if (architecture.value("labels_offset", 0) == 1 && !labels.empty() && labels.front() == kBackgroundLabel)
+    labels.erase(labels.begin());
+  return labels;
+}
+
 nlohmann::json package_architecture(const models::Detector& detector) {
   nlohmann::json arch = detector.architecture();
   arch["format_version"] = kPackageFormatVersion;
@@ -48,7 +62,7 @@ void write_model_package(const std::string& dir, const ModelPackage& p,
   make_dirs(tmp);
   write_weights(join_path(tmp, "model.pt"));
   write_file_atomic(join_path(tmp, "model.json"), p.architecture.dump(2) + "\n");
-  write_file_atomic(join_path(tmp, "labels.json"), nlohmann::json(p.labels).dump() + "\n");
+  write_file_atomic(join_path(tmp, "labels.json"), nlohmann::json(labels_file(p.architecture, p.labels)).dump() + "\n");
   write_file_atomic(join_path(tmp, "settings.json"), p.settings.dump(2) + "\n");
   write_file_atomic(join_path(tmp, "per_label_metrics.json"), p.per_label_metrics.dump(2) + "\n");
   write_file_atomic(join_path(tmp, "metrics.json"), p.metrics.dump(2) + "\n");
@@ -64,7 +78,7 @@ ModelPackage read_model_package(const std::string& dir) {
     throw NotSupportedError(Location{join_path(dir, "model.json"), 0, "", "format_version"},
                             "package format " + std::to_string(version) + " was written by a newer autodet (this one reads up to " +
                                 std::to_string(kPackageFormatVersion) + ")");
-  p.labels = read_json(join_path(dir, "labels.json")).get<std::vector<std::string>>();
+  p.labels = data_labels(p.architecture, read_json(join_path(dir, "labels.json")).get<std::vector<std::string>>());
   p.settings = read_json(join_path(dir, "settings.json"));
   p.per_label_metrics = read_json(join_path(dir, "per_label_metrics.json"));
   p.metrics = read_json(join_path(dir, "metrics.json"));

@@ -3,7 +3,9 @@
 //   model.pt                  weights (EMA for YOLO) with the architecture in its metadata
 //   model.json                architecture: format_version, model_name, model_size, classes,
 //                             image size, preprocessing, family specifics (YOLOv5's anchors)
-//   labels.json               class list in index order (R6.7)
+//   labels.json               class list in index order (R6.7); for torchvision's detectors
+//                             (model.json labels_offset 1) "--bg--" first, so that network
+//                             label i is labels.json[i]
 //   settings.json             inference settings (§7.3), editable before loading (R6.9)
 //   per_label_metrics.json    per class, per evaluation: precision, recall, AP (R6.4)
 //   metrics.json              the best epoch's metrics and the training summary
@@ -26,9 +28,16 @@ constexpr int kPackageFormatVersion = 2;
 // model.json of a detector: its architecture() with the format version.
 nlohmann::json package_architecture(const models::Detector& detector);
 
+// Azure's background entry of the R-CNN class list (R1.10).
+inline constexpr const char* kBackgroundLabel = "--bg--";
+// labels.json's list for the data's classes: "--bg--" first when the network's labels are offset
+// by one; and back (a labels.json without it, from older packages, is taken as it is).
+std::vector<std::string> labels_file(const nlohmann::json& architecture, const std::vector<std::string>& labels);
+std::vector<std::string> data_labels(const nlohmann::json& architecture, std::vector<std::string> labels);
+
 struct ModelPackage {
   nlohmann::json architecture;      // model.json
-  std::vector<std::string> labels;  // labels.json
+  std::vector<std::string> labels;  // the data's classes (labels.json without "--bg--")
   nlohmann::json settings;          // settings.json
   nlohmann::json per_label_metrics;
   nlohmann::json metrics;

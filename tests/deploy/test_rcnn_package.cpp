@@ -1,5 +1,6 @@
-// A torchvision-written Faster R-CNN state_dict, packaged by `autodet weights package`, gives
-// torchvision's detections on a real photo through the predictor and through the HTTP server.
+// A torchvision-written Faster R-CNN, RetinaNet or FCOS state_dict, packaged by `autodet weights
+// package`, gives torchvision's detections on a real photo through the predictor and through the
+// HTTP server, with the upstream model's own score and NMS thresholds.
 #ifdef AUTODET_HAVE_HTTPLIB  // set by src/deploy/http.cmake
 #include <cstdlib>
 #include <filesystem>
@@ -32,11 +33,13 @@ struct Reference {
   int width = 0, height = 0;
 };
 
-// Writes torchvision's state_dict to dir/tv.state.pth; 1 = peer unavailable, 2 = failed.
-int torchvision_reference(const std::string& dir, Reference& ref, std::string& why) {
-  json c = {{"name", "tv"}, {"depth", 50}, {"num_classes", 4}, {"seed", 21}, {"height", 0}, {"width", 0},
-            {"batch", 1}, {"min_size", 320}, {"max_size", 1333}, {"score_thresh", 0.05}, {"nms_thresh", 0.5},
-            {"detections", 100}, {"image_file", kPhoto}};
+// Writes torchvision's state_dict of `model` (rcnn_peer.py's name) to dir/tv.state.pth, scored
+// with torchvision's defaults; 1 = peer unavailable, 2 = failed.
+int torchvision_reference(const std::string& model, const std::string& dir, Reference& ref, std::string& why) {
+  const bool fcos = model == "fcos";
+  json c = {{"name", "tv"}, {"model", model}, {"depth", 50}, {"num_classes", 4}, {"seed", 21}, {"height", 0},
+            {"width", 0}, {"batch", 1}, {"min_size", 320}, {"max_size", 1333}, {"score_thresh", fcos ? 0.2 : 0.05},
+            {"nms_thresh", fcos ? 0.6 : 0.5}, {"detections", 100}, {"image_file", kPhoto}};
   if (const int rc = run_rcnn_peer(json::array({c}), dir, why); rc != 0) return rc;
   auto io = models::read_pth(dir + "/tv.io.pth");
   ref.boxes = *io.find("det_boxes_0");
@@ -84,24 +87,26 @@ void expect_same(const std::vector<std::tuple<std::string, double, double, doubl
               (long long)top, got.size(), worst_box, worst_score);
 }
 
-}  // namespace
-
-TEST(RcnnPackage, TorchvisionCheckpointPredictsAndServesTorchvisionsDetections) {
+void package_predict_and_serve(const std::string& model, const std::string& arch) {
   if (!std::filesystem::exists(kPhoto)) GTEST_SKIP() << kPhoto << " is absent";
   TempDir dir;
   Reference ref;
   std::string why;
-  const int rc = torchvision_reference(dir.path(), ref, why);
+  const int rc = torchvision_reference(model, dir.path(), ref, why);
   if (rc == 1) GTEST_SKIP() << "skipping comparison with torchvision: " << why;
   ASSERT_EQ(rc, 0) << why;
 
   CheckpointPackageOptions o;
   o.file = dir / "tv.state.pth";
-  o.arch = "fasterrcnn_resnet50_fpn";
+  o.arch = arch;
   o.out_dir = dir / "pkg";
   o.labels = kLabels;
   o.min_size = 320;
   std::printf("%s\n", write_checkpoint_package(o).c_str());
+  // labels.json lists the network's labels: the background first (R6.7), then the classes.
+  std::vector<std::string> with_bg{"--bg--"};
+  with_bg.insert(with_bg.end(), kLabels.begin(), kLabels.end());
+  EXPECT_EQ(json::parse(read_text(o.out_dir + "/labels.json")).get<std::vector<std::string>>(), with_bg);
 
   PredictorOptions po;
   po.package_dir = o.out_dir;
@@ -134,5 +139,19 @@ TEST(RcnnPackage, TorchvisionCheckpointPredictsAndServesTorchvisionsDetections) 
                       box.at("bottomY").get<double>() * photo.rows, b.at("score").get<double>());
   }
   expect_same(rows, ref, "serve");
+}
+
+}  // namespace
+
+TEST(RcnnPackage, TorchvisionCheckpointPredictsAndServesTorchvisionsDetections) {
+  package_predict_and_serve("fasterrcnn", "fasterrcnn_resnet50_fpn");
+}
+
+TEST(RcnnPackage, TorchvisionRetinaNetPredictsAndServesTorchvisionsDetections) {
+  package_predict_and_serve("retinanet", "retinanet_resnet50_fpn");
+}
+
+TEST(RcnnPackage, TorchvisionFcosPredictsAndServesTorchvisionsDetections) {
+  package_predict_and_serve("fcos", "fcos_resnet50_fpn");
 }
 #endif
