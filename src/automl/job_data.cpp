@@ -60,6 +60,7 @@ TrainConfig to_train_config(const TrainingParams& p) {
   c.multi_scale = p.multi_scale;
   c.mosaic = p.advanced_settings.apply_mosaic_for_yolo;
   c.augment = p.advanced_settings.apply_automl_train_augmentations;
+  c.rcnn_augment = is_rcnn_like(model_family(p.model_name));  // R4.4 for torchvision's detectors
   c.log_validation_loss = p.log_validation_loss;
   c.log_training_metrics = p.log_training_metrics && !p.tile_grid_size;  // R8.9: off with tiling
   if (p.tile_grid_size) {

@@ -158,6 +158,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
   tl.mosaic = cfg.mosaic && prep.mosaic;
   tl.stretch = prep.resize == models::Preprocess::Resize::stretch;
   tl.augment = cfg.augment;
+  tl.rcnn_augment = cfg.rcnn_augment;
   tl.multi_scale = cfg.multi_scale;
   tl.shuffle = true;
   tl.workers = cfg.workers;

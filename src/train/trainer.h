@@ -61,6 +61,7 @@ struct TrainConfig {
   bool multi_scale = false;
   bool mosaic = true;
   bool augment = true;
+  bool rcnn_augment = false;  // the R-CNN family's augmentations (R4.4) instead of YOLOv5's
   bool log_validation_loss = true;
   bool log_training_metrics = false;  // also evaluate on the training images (metrics named *_train)
   std::string precision = "auto";

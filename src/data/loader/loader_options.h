@@ -14,6 +14,9 @@ struct LoaderOptions {
   bool mosaic = true;      // apply_mosaic_for_yolo
   bool stretch = false;    // resize to image_size x image_size without keeping the aspect (no letterbox)
   bool augment = true;     // apply_automl_train_augmentations (random affine + horizontal flip)
+  // The R-CNN family's training augmentations (R4.4: crop around the boxes or expand, flip; no
+  // affine, no HSV) instead of YOLOv5's.
+  bool rcnn_augment = false;
   bool multi_scale = false;  // training: per-batch size in [0.5s, 1.5s], a multiple of 32
   bool shuffle = true;
   int workers = 0;         // decode/augment threads; 0 = one per core

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
 
+#include "data/augment/crop_expand.h"
 #include "data/augment/flip.h"
 #include "data/augment/hsv.h"
 #include "data/augment/mosaic.h"
@@ -15,6 +17,8 @@ namespace autodet {
 namespace {
 
 constexpr double kFlipProbability = 0.5;  // YOLOv5 fliplr
+// R4.4's p, which Azure's sources do not give: an even chance for each step.
+constexpr double kRcnnAugmentProbability = 0.5;
 
 // Letterbox a loaded image (long side already `size`) onto size x size; boxes follow.
 Sample letterboxed(LoadedImage loaded, int size) {
@@ -67,6 +71,25 @@ void clip_boxes(LabeledBoxes& boxes, int width, int height) {
   boxes = std::move(kept);
 }
 
+// R4.4 on the image at its loaded size, then the long side back to `size`, letterboxed.
+Sample rcnn_sample(const ImageSource& source, std::size_t index, int size, bool augment, Rng& rng) {
+  LoadedImage loaded = source.load(index, size);
+  if (augment) {
+    rcnn_train_augment(loaded.image, loaded.boxes, kRcnnAugmentProbability, rng);
+    const double k = double(size) / std::max(loaded.image.cols, loaded.image.rows);
+    if (k != 1.0) {
+      cv::Mat out;
+      cv::resize(loaded.image, out, cv::Size(std::max(1, int(std::lround(loaded.image.cols * k))),
+                                             std::max(1, int(std::lround(loaded.image.rows * k)))),
+                 0, 0, cv::INTER_LINEAR);
+      const double kx = double(out.cols) / loaded.image.cols, ky = double(out.rows) / loaded.image.rows;
+      for (LabeledBox& b : loaded.boxes) b.x0 *= kx, b.x1 *= kx, b.y0 *= ky, b.y1 *= ky;
+      loaded.image = out;
+    }
+  }
+  return letterboxed(std::move(loaded), size);
+}
+
 Sample mosaic_sample(const ImageSource& source, std::size_t index, int size, const AffineParams& affine, Rng& rng) {
   std::vector<std::size_t> picks{index, rng.below(source.size()), rng.below(source.size()), rng.below(source.size())};
   rng.shuffle(picks);
@@ -95,6 +118,11 @@ Sample make_sample(const ImageSource& source, std::size_t index, int size, const
   if (!o.train) {
     Sample s = resized(source.load(index, size), size, o.stretch);
     clip_boxes(s.boxes, size, size);
+    return s;
+  }
+  if (o.rcnn_augment) {
+    Sample s = rcnn_sample(source, index, size, o.augment, rng);
+    clip_boxes(s.boxes, s.image.cols, s.image.rows);
     return s;
   }
   const AffineParams affine = o.augment ? AffineParams{} : AffineParams::identity();
