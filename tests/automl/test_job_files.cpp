@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "automl/job_spec.h"
 #include "core/fs.h"
 #include "data/synth.h"
 #include "test_util.h"
@@ -106,3 +107,20 @@ TEST(JobFiles, ImageRootReachesTheTrialsOfASweep) {
 }
 
 }  // namespace
+
+// Every example job in examples/jobs parses: its model, parameters and settings are ones this
+// autodet accepts (the data folders they name are checked only when a job runs).
+TEST(ExampleJobs, EveryExampleJobFileParses) {
+  const std::filesystem::path dir = std::filesystem::path(AUTODET_SOURCE_DIR) / "examples" / "jobs";
+  int parsed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yml") continue;
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_NO_THROW({
+      const JobSpec spec = parse_job_yaml_text(read_text(entry.path().string()), entry.path().string(), dir.string());
+      EXPECT_FALSE(spec.params.model_name.empty());
+    });
+    ++parsed;
+  }
+  EXPECT_GE(parsed, 8);
+}
