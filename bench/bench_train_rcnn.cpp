@@ -1,15 +1,16 @@
-// Faster R-CNN ResNet-50-FPN on the CPU: one training step (forward with the four losses,
-// backward, SGD update) on a fixed batch of 2 images at 512 x 512 with two boxes each, and
-// batch-1 inference on one of them; conv1 and layer1 frozen as when fine-tuning. bench/run.sh
-// puts both next to bench/rcnn_peer.py, torchvision's same network.
+// torchvision's detectors on the CPU (Faster R-CNN, RetinaNet and FCOS, ResNet-50-FPN): one
+// training step (forward with the losses, backward, SGD update) on a fixed batch of 2 images at
+// 512 x 512 with two boxes each, and batch-1 inference on one of them; frozen BatchNorm, conv1
+// and layer1 frozen as when fine-tuning. bench/run.sh puts each next to bench/rcnn_peer.py,
+// torchvision's same network. Benchmarks are named Step/<model_name> and Infer/<model_name>.
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 #include <benchmark/benchmark.h>
 #include <torch/csrc/autograd/profiler.h>
 #include <torch/torch.h>
 
-#include "models/rcnn/faster_rcnn_detector.h"
 #include "models/registry.h"
 
 namespace {
@@ -18,15 +19,15 @@ using namespace autodet;
 
 constexpr int kSize = 512;
 
-std::unique_ptr<models::FasterRcnnDetector> make() {
+std::unique_ptr<models::Detector> make(const std::string& name) {
   at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
-  models::FasterRcnnConfig c;
-  c.depth = 50;
+  models::DetectorConfig c;
   c.num_classes = 1;
   c.image_size = kSize;
   c.min_size = kSize;
   c.max_size = kSize;
-  auto d = std::make_unique<models::FasterRcnnDetector>(c);
+  c.pretrained = true;  // frozen BatchNorm, as when fine-tuning
+  auto d = models::build_detector(name, c);
   models::freeze_layers(d->module(), d->freeze_groups(), 2);
   return d;
 }
@@ -42,9 +43,9 @@ torch::Tensor targets() {
   return torch::stack(rows);
 }
 
-void BM_FasterRcnnR50Step(benchmark::State& state) {
+void step_bench(benchmark::State& state, const std::string& name) {
   torch::manual_seed(0);
-  auto d = make();
+  auto d = make(name);
   d->module().train();
   std::vector<torch::Tensor> params;
   for (auto& p : d->module().parameters())
@@ -67,11 +68,9 @@ void BM_FasterRcnnR50Step(benchmark::State& state) {
   }
   for (auto _ : state) step();
 }
-BENCHMARK(BM_FasterRcnnR50Step)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
-
-void BM_FasterRcnnR50Infer(benchmark::State& state) {
+void infer_bench(benchmark::State& state, const std::string& name) {
   torch::manual_seed(0);
-  auto d = make();
+  auto d = make(name);
   d->module().eval();
   auto x = torch::rand({1, 3, kSize, kSize});
   models::DetectOptions o{0.05, 0.5, 100};
@@ -79,8 +78,18 @@ void BM_FasterRcnnR50Infer(benchmark::State& state) {
   d->detect(x, o, nullptr);
   for (auto _ : state) benchmark::DoNotOptimize(d->detect(x, o, nullptr).boxes);
 }
-BENCHMARK(BM_FasterRcnnR50Infer)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
-
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  for (const char* name : {"fasterrcnn_resnet50_fpn", "retinanet_resnet50_fpn", "fcos_resnet50_fpn"}) {
+    benchmark::RegisterBenchmark((std::string("Step/") + name).c_str(), step_bench, std::string(name))
+        ->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+    benchmark::RegisterBenchmark((std::string("Infer/") + name).c_str(), infer_bench, std::string(name))
+        ->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

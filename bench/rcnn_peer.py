@@ -1,30 +1,42 @@
-"""torchvision's Faster R-CNN R50-FPN on the CPU, the peer of bench_train_rcnn.
+"""torchvision's Faster R-CNN, RetinaNet and FCOS R50-FPN on the CPU, the peers of bench_train_rcnn.
 
-Usage: rcnn_peer.py [--profile] [STEPS (2)]
+Usage: rcnn_peer.py [--profile] [--model=fasterrcnn|retinanet|fcos] [STEPS (2)]
 Times, after warm-up, a training step (forward with losses, backward, SGD update) on a fixed
 batch of 2 images at 512 x 512 (min_size = max_size = 512, so the transform does not resize) with
 two boxes each, and batch-1 inference on one such image; prints JSON
 {"step_s": ..., "infer_s": ...}. --profile also prints where the training step spends its time
 (torch.profiler, operators by self CPU time) to stderr.
 The model is torchvision's with weights=None and frozen BatchNorm (as with pretrained weights),
-trainable_layers=3 (torchvision's default when fine-tuning: conv1 and layer1 frozen).
+trainable_layers=3 (torchvision's default when fine-tuning: conv1 and layer1 frozen), the ResNet
+levels each family reads (C2..C5 for Faster R-CNN, C3..C5 with P6/P7 for the one-stage ones).
 """
 import json
 import sys
 import time
 
 import torch
-from torchvision.models.detection import FasterRCNN
+from torchvision.models.detection import FCOS, FasterRCNN, RetinaNet
 from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
+from torchvision.ops.feature_pyramid_network import LastLevelP6P7
+
+
+def build(kind):
+    if kind == "fasterrcnn":
+        backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None, trainable_layers=3)
+        return FasterRCNN(backbone, num_classes=2, min_size=512, max_size=512)
+    backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None, trainable_layers=3,
+                                   returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256))
+    make = RetinaNet if kind == "retinanet" else FCOS
+    return make(backbone, num_classes=2, min_size=512, max_size=512)
 
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     profile = "--profile" in sys.argv
     steps = int(args[0]) if args else 2
+    kind = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--model=")), "fasterrcnn")
     torch.manual_seed(0)
-    backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None, trainable_layers=3)
-    model = FasterRCNN(backbone, num_classes=2, min_size=512, max_size=512)
+    model = build(kind)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=0.005, momentum=0.9, weight_decay=1e-4)
     images = list(torch.rand(2, 3, 512, 512))

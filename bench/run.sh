@@ -54,14 +54,18 @@ else
   echo "skipped: ../shared/datasets/raccoon is absent"
 fi
 
-echo "== Faster R-CNN R50-FPN: training step (batch 2, 512 px) and batch-1 inference, autodet vs torchvision"
+echo "== torchvision's detectors (R50-FPN): training step (batch 2, 512 px) and batch-1 inference, autodet vs torchvision"
 "$BUILD/bench/bench_train_rcnn" --benchmark_format=json --benchmark_out=/tmp/autodet_bench_rcnn.json --benchmark_out_format=json >/dev/null
-peer=$($PY bench/rcnn_peer.py 2)
-$PY - "$peer" <<'PYEOF'
+for kind in fasterrcnn retinanet fcos; do
+  peer=$($PY bench/rcnn_peer.py --model=$kind 2)
+  $PY - "$kind" "$peer" <<'PYEOF'
 import json, sys
-peer = json.loads(sys.argv[1])
-ours = {b["name"].split("/")[0]: b["real_time"] / 1000 for b in json.load(open("/tmp/autodet_bench_rcnn.json"))["benchmarks"]}
-s, i = ours["BM_FasterRcnnR50Step"], ours["BM_FasterRcnnR50Infer"]
-print(f"training step: autodet {s:6.2f} s, torchvision {peer['step_s']:6.2f} s -> {peer['step_s'] / s:.2f}x (target >= 2x)")
-print(f"inference    : autodet {i:6.2f} s, torchvision {peer['infer_s']:6.2f} s -> {peer['infer_s'] / i:.2f}x (target >= 1x)")
+kind, peer = sys.argv[1], json.loads(sys.argv[2])
+name = {"fasterrcnn": "fasterrcnn_resnet50_fpn", "retinanet": "retinanet_resnet50_fpn", "fcos": "fcos_resnet50_fpn"}[kind]
+ours = {"/".join(b["name"].split("/")[:2]): b["real_time"] / 1000 for b in json.load(open("/tmp/autodet_bench_rcnn.json"))["benchmarks"]}
+s, i = ours["Step/" + name], ours["Infer/" + name]
+target = " (target >= 2x)" if kind == "fasterrcnn" else ""
+print(f"{name:24} training step: autodet {s:6.2f} s, torchvision {peer['step_s']:6.2f} s -> {peer['step_s'] / s:.2f}x{target}")
+print(f"{name:24} inference    : autodet {i:6.2f} s, torchvision {peer['infer_s']:6.2f} s -> {peer['infer_s'] / i:.2f}x (target >= 1x)")
 PYEOF
+done
