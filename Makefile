@@ -16,8 +16,11 @@ DEB_PACKAGES := build-essential cmake ccache pkg-config git \
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
-# Hits across clones in different folders (CI builds a fresh clone).
+# Hits across clones in different folders (CI builds a fresh clone): paths relative to the
+# checkout, and the working folder left out of the hash (with -g ccache hashes it by default, so
+# a clone elsewhere missed every entry; the debug info then names the first clone's folder).
 export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 export CCACHE_MAXSIZE ?= 5G
 
 .PHONY: all deps build test demo bench fuzz clean
