@@ -96,7 +96,10 @@ std::vector<std::int64_t> ResNetImpl::channels() const {
 }
 
 std::vector<torch::Tensor> ResNetImpl::forward(const torch::Tensor& x) {
-  auto y = torch::relu(conv_frozen_bn(x, conv1, bn1));
+  // Channels-last input: oneDNN then runs every convolution (and the FPN and heads after it) in
+  // NHWC without reordering each activation to its blocked layout and back, forward and backward
+  // (bench/RESULTS.md: a Faster R-CNN R-50 training step). Values are unchanged.
+  auto y = torch::relu(conv_frozen_bn(x.contiguous(torch::MemoryFormat::ChannelsLast), conv1, bn1));
   y = torch::max_pool2d(y, 3, 2, 1);
   std::vector<torch::Tensor> out;
   out.reserve(4);
