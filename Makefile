@@ -12,7 +12,8 @@ DEB_PACKAGES := build-essential cmake ccache pkg-config git \
   libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpugixml-dev libsimdjson-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler \
   libcurl4-openssl-dev libssl-dev openssl \
-  python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv python3-onnx nodejs
+  python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv python3-onnx nodejs \
+  chromium
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
@@ -23,7 +24,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 export CCACHE_MAXSIZE ?= 5G
 
-.PHONY: all deps build test demo bench fuzz clean
+.PHONY: all deps web-deps build test demo bench fuzz clean
 
 all: build
 
@@ -39,7 +40,15 @@ deps:
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: deps $(BUILD_DIR)/CMakeCache.txt
+# Apache ECharts from npm, which `autodet report` embeds in every report it writes (the binary reads
+# it from src/report/web/node_modules, docs/report.md). It has no install script.
+REPORT_CHARTS := src/report/web/node_modules/echarts/dist/echarts.min.js
+$(REPORT_CHARTS): src/report/web/package-lock.json
+	cd src/report/web && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+web-deps: $(REPORT_CHARTS)
+
+build: deps $(REPORT_CHARTS) $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target autodet
 
 # ONNX Runtime from npm, which the export tests run exported files in. Its install script is
@@ -49,7 +58,13 @@ $(TEST_RUNTIMES): tests/runtimes/package-lock.json
 	cd tests/runtimes && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-test: deps $(TEST_RUNTIMES) $(BUILD_DIR)/CMakeCache.txt
+# playwright-core from npm drives Debian's Chromium in the report tests (no browser download).
+TEST_BROWSER := tests/report/node_modules/playwright-core/package.json
+$(TEST_BROWSER): tests/report/package-lock.json
+	cd tests/report && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+test: deps $(TEST_RUNTIMES) $(REPORT_CHARTS) $(TEST_BROWSER) $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS) --target all
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
@@ -80,9 +95,11 @@ demo: build
 	$(BUILD_DIR)/autodet predict --model $(DEMO_DIR)/workspace/jobs/demo/best_model \
 	  $(DEMO_DIR)/synth/images/000001.jpg $(DEMO_DIR)/synth/images/000002.jpg $(DEMO_DIR)/synth/images/000003.jpg \
 	  --out $(DEMO_DIR)/predictions.jsonl --draw $(DEMO_DIR)/drawn
+	$(BUILD_DIR)/autodet report demo --workspace $(DEMO_DIR)/workspace --out $(DEMO_DIR)/report
 	@echo "model package: $(DEMO_DIR)/workspace/jobs/demo/best_model/"
 	@echo "predictions:   $(DEMO_DIR)/predictions.jsonl, drawn images in $(DEMO_DIR)/drawn/"
 	@echo "serve it:      $(BUILD_DIR)/autodet serve --model $(DEMO_DIR)/workspace/jobs/demo/best_model --port 8080"
+	@echo "report:        $(DEMO_DIR)/report/report.html (open it in a browser; it needs no network)"
 
 bench: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "data/synth.h"
-#include "deploy/base64.h"
+#include "core/base64.h"
 #include "deploy/http_server.h"
 #include "deploy/httplib_config.h"
 #include "deploy/predictor.h"

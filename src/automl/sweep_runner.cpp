@@ -21,6 +21,7 @@
 #include "automl/sweep/sweep_budget.h"
 #include "automl/sweep/sweep_settings.h"
 #include "automl/sweep/termination_policy.h"
+#include "automl/sweep_progress.h"
 #include "automl/trial_process.h"
 #include "core/error.h"
 #include "core/fs.h"
@@ -173,6 +174,7 @@ class Scheduler {
         }
       }
       save_elapsed();
+      progress_.update(elapsed_minutes());
       if (running_.empty() && !started) {
         if (stopping || no_more) break;
         // Nothing runs and nothing could start now: the source waits for results it will not get.
@@ -407,6 +409,7 @@ class Scheduler {
   SteadyClock::time_point start_;
   SteadyClock::time_point last_saved_{};
   double elapsed_before_ = 0;
+  SweepProgress progress_{rs_, spec_.name, metric_, budget_};  // the terminal's one line for the job
 };
 
 JobSpec spec_of_job(const store::JobRecord& job, const store::Workspace& ws) {

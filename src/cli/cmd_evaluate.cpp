@@ -9,10 +9,13 @@
 #include "cli/command.h"
 #include "cli/data_options.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/log.h"
 #include "eval/coco_ids.h"
 #include "eval/evaluate.h"
+#include "eval/evaluation_record.h"
 #include "eval/predictions_reader.h"
+#include "report/job_report.h"
 
 namespace autodet::cli {
 namespace {
@@ -31,6 +34,7 @@ struct Args {
   unsigned threads = 0;
   bool json = false;
   bool pr_curves = false;
+  std::string report_dir;  // --report: write evaluation.json and report.html there
 };
 
 eval::PredictionsFormat predictions_format(const std::string& s) {
@@ -109,6 +113,21 @@ void print_table(const eval::EvalReport& rep) {
   }
 }
 
+// evaluation.json (the evaluation record) and report.html in --report's folder.
+void write_report(const Args& a, const eval::EvalSet& set, const eval::EvalReport& rep, const eval::EvalOptions& opt) {
+  const nlohmann::json record = eval::evaluation_record(set, rep, opt.voc.iou_threshold);
+  make_dirs(a.report_dir);
+  const std::string record_path = join_path(a.report_dir, "evaluation.json");
+  eval::write_evaluation_record(record_path, record);
+  report::ReportOptions ro;
+  ro.gallery.iou_threshold = opt.voc.iou_threshold;
+  ro.gallery.threads = a.threads;
+  const std::string title = "autodet evaluation of " + file_name(a.predictions) + " on " + file_name(a.data_path) +
+                            (a.split.empty() ? "" : " (" + a.split + ")");
+  const std::string page = report::write_report(report::evaluation_report_data(record, record_path, title, ro), a.report_dir);
+  log::info("report: {}", page);
+}
+
 void run(const Args& a) {
   if (!std::isfinite(a.iou) || a.iou <= 0 || a.iou > 1) throw UsageError(Location{"", 0, "", "--iou"}, "must be in (0, 1]");
   eval::EvalOptions opt;
@@ -140,6 +159,7 @@ void run(const Args& a) {
     log::info("{} of {} images have no predictions: their objects count as missed", sum.images_without_predictions, set.images.size());
 
   const eval::EvalReport rep = eval::evaluate(set, opt);
+  if (!a.report_dir.empty()) write_report(a, set, rep, opt);
   if (a.json)
     log::out() << eval::to_json(rep, a.pr_curves).dump(2) << "\n";
   else
@@ -166,6 +186,8 @@ CommandRegistrar reg(30, [](CLI::App& root) {
   cmd->add_option("--threads", args->threads, "Threads (0: one per core)")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print every number as JSON");
   cmd->add_flag("--pr-curves", args->pr_curves, "With --json: add each class's precision-recall curve");
+  cmd->add_option("--report", args->report_dir,
+                  "Also write an HTML report (PR curves, confusion matrix, worst images) and evaluation.json into this folder");
   cmd->callback([args] { run(*args); });
 });
 

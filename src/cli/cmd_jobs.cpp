@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "report/job_json.h"
 #include "store/run_json.h"
 #include "store/timestamp.h"
 #include "store/workspace.h"
@@ -180,7 +181,7 @@ void show_job(const Args& a) {
   if (!job)
     throw Error("job '" + a.job + "' not found in " + ws.root() + " (`autodet jobs list --workspace " + ws.root() +
                 "` shows the jobs there)");
-  json j = store::job_detail_json(*st, *job, Clock::now());
+  json j = report::job_json(*st, *job, Clock::now());
   add_workspace_to_resume(j, a);
   if (a.json) {
     log::out() << j.dump(2) << "\n";

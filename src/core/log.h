@@ -31,6 +31,10 @@ void error(fmt::format_string<Args...> f, Args&&... args) {
   if (level() <= Level::Error) write(Level::Error, fmt::format(f, std::forward<Args>(args)...));
 }
 
+// A one-line status kept at the bottom of a terminal (a sweep's progress): later messages are
+// written above it. Shown only when stderr is a terminal; "" removes it.
+void status(const std::string& line);
+
 // The stream results are printed to (stdout); used by cli/ only.
 std::ostream& out();
 

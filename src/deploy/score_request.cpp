@@ -7,7 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/image_io.h"
-#include "deploy/base64.h"
+#include "core/base64.h"
 
 namespace autodet {
 namespace {

@@ -10,6 +10,7 @@ void StoreHook::on_epoch_end(const EpochSummary& s) {
   std::map<std::string, double> m = s.metrics;
   m["epoch_seconds"] = s.seconds;
   store_.record_epoch_metrics(trial_, s.epoch, m);
+  if (!s.evaluation_file.empty()) store_.record_artifact(trial_, "evaluation", s.evaluation_file);
 }
 
 }  // namespace autodet

@@ -1,5 +1,6 @@
 #pragma once
-// Records each epoch's metrics of a trial in the run store, and keeps its heartbeat fresh.
+// Records each epoch's metrics of a trial in the run store (and, at a best epoch, its evaluation
+// record as the artefact "evaluation"), and keeps its heartbeat fresh.
 #include <string>
 
 #include "store/run_store.h"

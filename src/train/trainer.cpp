@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/rng.h"
 #include "data/loader/detection_loader.h"
+#include "eval/evaluation_record.h"
 #include "eval/per_label.h"
 #include "models/device.h"
 #include "models/registry.h"
@@ -78,6 +79,16 @@ void append_per_label(nlohmann::json& history, const eval::EvalReport& r) {
     c["recall"].push_back(row.recall);
     c["average_precision"].push_back(row.average_precision);
   }
+}
+
+// The best epoch's evaluation record (metrics, PR curves, confusion matrices, predictions) in
+// trial_dir/evaluation.json, for reports and `jobs show`; returns its path.
+std::string write_best_evaluation(const std::string& trial_dir, const ValidationResult& vr, const eval::EvalOptions& eo, int epoch) {
+  nlohmann::json record = eval::evaluation_record(vr.set, vr.report, eo.voc.iou_threshold);
+  record["epoch"] = epoch;
+  const std::string path = join_path(trial_dir, "evaluation.json");
+  eval::write_evaluation_record(path, record);
+  return path;
 }
 
 // What the package records about the weights training started from.
@@ -310,6 +321,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       if (summary.best) {
         best_metrics = summary.metrics;
         save_weights(join_path(trial_dir, "best.pt"), model, {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
+        summary.evaluation_file = write_best_evaluation(trial_dir, vr, eo, epoch);
       }
       summary.report = std::move(vr.report);
       if (train_eval_loader) {

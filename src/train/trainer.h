@@ -93,6 +93,8 @@ struct EpochSummary {
   bool best = false;
   double seconds = 0;
   std::optional<eval::EvalReport> report;
+  // At a best epoch: the evaluation record written for it (trial_dir/evaluation.json), else "".
+  std::string evaluation_file;
 };
 
 // Observers of the loop (progress on the terminal, the run store, ...).
@@ -120,6 +122,8 @@ struct TrainResult {
 };
 
 // Trains in trial_dir: `checkpoint.pt` (last completed epoch, resumable), `best.pt`,
+// `evaluation.json` (the best epoch's evaluation record: metrics, PR curves, confusion matrices,
+// validation predictions; eval/evaluation_record.h),
 // `<epoch>_model.pt` (checkpoint_frequency), `model/` (the package of the best epoch).
 // With resume, continues after the checkpoint's epoch. stop and terminate, when set, are polled
 // between batches: stop pauses the run (resumable, no package), terminate ends it (an early

@@ -61,6 +61,7 @@ ValidationResult validate_images(models::Detector& detector, const Dataset& data
 
   ValidationResult r;
   r.report = eval::evaluate(set, eval_options);
+  r.set = std::move(set);
   r.images = dataset.images.size();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
@@ -112,6 +113,7 @@ ValidationResult validate_detector(models::Detector& detector, DetectionLoader& 
 
   ValidationResult r;
   r.report = eval::evaluate(set, eval_options);
+  r.set = std::move(set);
   if (with_loss && images) r.loss = loss_sum / double(images);
   r.images = images;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -16,6 +16,7 @@ namespace autodet {
 
 struct ValidationResult {
   eval::EvalReport report;
+  eval::EvalSet set;           // the objects and predictions the report was computed from
   std::optional<double> loss;  // mean validation loss per image (when asked for)
   double seconds = 0;
   std::size_t images = 0;

@@ -20,6 +20,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
       {"models", {"core", "models"}},
       {"eval", {"core", "data", "eval"}},
       {"store", {"core", "store"}},
+      {"report", {"core", "data", "eval", "store", "report"}},
       {"hub", {"core", "data", "models", "store", "hub"}},
       {"package", {"core", "data", "models", "eval", "package"}},
       {"train", {"core", "data", "models", "eval", "store", "package", "train"}},

@@ -5,7 +5,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/error.h"
-#include "deploy/base64.h"
+#include "core/base64.h"
 #include "package/inference_settings.h"
 #include "deploy/score_request.h"
 #include "package/tiling.h"

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "deploy/base64.h"
+#include "core/base64.h"
 #include "deploy/http_server.h"
 #include "deploy/httplib_config.h"
 #include "deploy/predictor.h"
