@@ -77,6 +77,8 @@ TEST(SlurmSweep, BanditSweepOnTwoWorkersMatchesTheLocalRun) {
   // Locally, on the workspace's SQLite file: compute: local replaces the job's (absent) compute.
   ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "local") + " --threads 2", &out), 0) << out;
   const json local = show_in(t / "local", "bandit6");
+  std::string shown_local, shown_slurm;
+  ASSERT_EQ(run_autodet("-q jobs show bandit6 --workspace " + (t / "local"), &shown_local), 0);
 
   TestDatabase db(server);
   ScopedEnv store_env("AUTODET_STORE", db.url());
@@ -108,8 +110,6 @@ TEST(SlurmSweep, BanditSweepOnTwoWorkersMatchesTheLocalRun) {
   EXPECT_EQ(j["tags"]["automl_best_child_run_id"], j["best_trial"]);
   EXPECT_TRUE(fs_exists(t / "ws/jobs/bandit6/best_model/model.pt"));
   // The text of `jobs show` lists the same trials and parameters as the local run's.
-  std::string shown_local, shown_slurm;
-  ASSERT_EQ(run_autodet("-q jobs show bandit6 --workspace " + (t / "local"), &shown_local), 0);
   ASSERT_EQ(run_autodet("-q jobs show bandit6 --workspace " + (t / "ws") + " --store " + db.url(), &shown_slurm), 0)
       << shown_slurm;
   for (const json& tr : local["trials"]) {
