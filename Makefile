@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian 12 packages autodet builds and tests with.
 DEB_PACKAGES := build-essential cmake ccache pkg-config git \
   libtorch-dev libopenblas0-openmp libopencv-dev nlohmann-json3-dev libyaml-cpp-dev \
-  libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpugixml-dev libsimdjson-dev \
+  libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libpugixml-dev libsimdjson-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler \
   libcurl4-openssl-dev libssl-dev openssl \
   python3-torch python3-torchvision python3-optuna python3-numpy python3-opencv python3-onnx nodejs \

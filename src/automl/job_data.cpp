@@ -140,7 +140,8 @@ nlohmann::json saved_job(const JobSpec& spec, const std::string& job_yaml, const
 
 JobSpec parse_saved_job(const std::string& text, const nlohmann::json& saved) {
   JobParseOptions o;
-  o.compute = "local";  // the job was accepted to run here; its compute was checked (and warned about) then
+  // The compute the job was accepted with (checked, and warned about, then); older jobs ran here.
+  o.compute = saved.contains("job") ? saved["job"].value("compute", std::string("local")) : std::string("local");
   JobSpec spec = parse_job_yaml_text(text, saved.at("source_file").get<std::string>(), saved.at("base_dir").get<std::string>(), o);
   spec.image_roots = saved.value("image_roots", spec.image_roots);
   for (const auto& o : saved.at("overrides")) apply_override(spec, o.get<std::string>());

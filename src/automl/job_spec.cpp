@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/closest_name.h"
+#include "automl/compute_target.h"
 #include "automl/job_name.h"
 #include "automl/job_sections.h"
 #include "automl/job_yaml_util.h"
@@ -29,7 +30,7 @@ const std::vector<std::string>& top_level_keys() {
       "experiment_name", "description",  "tags",          "compute",      "log_verbosity",
       "primary_metric", "target_column_name", "training_data", "validation_data", "validation_data_size",
       "test_data",      "test_data_size", "limits",       "training_parameters", "sweep",
-      "search_space",   "outputs",       "properties",    "resources"};
+      "search_space",   "outputs",       "properties",    "resources",     "slurm"};
   return keys;
 }
 
@@ -71,23 +72,13 @@ void check_top_keys(const std::string& file, const YAML::Node& root) {
   }
 }
 
-bool starts_with_word(const std::string& s, const std::string& prefix) {
-  return lower_word(s.substr(0, prefix.size())) == prefix;
-}
-
 // compute: local runs here; azureml:<cluster> runs here too, with a warning, so Azure's samples
-// run unchanged; slurm[:<partition>] is a target of its own, not available yet.
+// run unchanged; slurm[:<partition>] runs the trials on a Slurm cluster (compute_target.h).
 void read_compute(JobSpec& spec, const std::string& c, const Location& where) {
-  spec.compute = "local";
-  if (c.empty() || lower_word(c) == "local") return;
-  if (starts_with_word(c, "azureml:") && c.size() > 8) {
-    warn_at(spec, where, "'" + c + "' ignored: autodet runs the job on this machine");
-    return;
-  }
-  if (lower_word(c) == "slurm" || (starts_with_word(c, "slurm:") && c.size() > 6))
-    throw NotSupportedError(where, "'" + c + "': Slurm compute is not available yet; use local (or leave compute out)");
-  throw UsageError(where, "'" + c + "' is not allowed for compute; expected local, azureml:<cluster> (runs on this "
-                          "machine) or slurm[:<partition>] (not available yet)");
+  std::string warning;
+  spec.compute_target = parse_compute(c, where, &warning);
+  spec.compute = spec.compute_target.name();
+  if (!warning.empty()) warn_at(spec, where, warning);
 }
 
 void read_header(JobSpec& spec, const YAML::Node& root, const JobParseOptions& options) {
@@ -318,6 +309,7 @@ JobSpec parse_job_yaml_text(const std::string& text, const std::string& file_lab
     read_data(spec, root);
     read_limits(spec, root["limits"]);
     read_training_parameters(spec, root["training_parameters"]);
+    spec.slurm = parse_slurm_resources(file, root["slurm"]);
     const YAML::Node sweep = root["sweep"], space = root["search_space"];
     if (sweep && !sweep.IsNull()) spec.sweep = job_yaml::read_sweep(file, sweep);
     if (space && !space.IsNull()) spec.search_space = job_yaml::read_search_space(file, space);
@@ -435,6 +427,7 @@ nlohmann::json job_to_json(const JobSpec& spec) {
       {"description", spec.description},
       {"tags", spec.tags},
       {"compute", spec.compute},
+      {"slurm", slurm_resources_json(spec.slurm)},
       {"log_verbosity", spec.log_verbosity},
       {"primary_metric", spec.primary_metric},
       {"target_column_name", spec.target_column_name},

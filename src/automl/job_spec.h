@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "automl/compute_target.h"
 #include "automl/training_params.h"
 
 namespace autodet {
@@ -53,7 +54,9 @@ struct JobSpec {
   std::string experiment_name;  // default: the job file's folder name
   std::string description;
   std::map<std::string, std::string> tags;
-  std::string compute = "local";  // where the job runs: always "local" today (see JobParseOptions::compute)
+  std::string compute = "local";  // where the trials run: local, slurm or slurm:<partition> (compute_target.h)
+  ComputeTarget compute_target;   // the same, parsed
+  SlurmResources slurm;           // the `slurm:` section: what each Slurm worker asks for
   std::string log_verbosity = "info";  // not_set | debug | info | warning | error | critical
   std::string primary_metric = "mean_average_precision";
   std::string target_column_name = "label";
@@ -85,7 +88,7 @@ struct JobParseOptions {
   std::optional<std::uint64_t> name_seed;                     // default: std::random_device
   // `--compute`: replaces the file's compute. Either way `local` (the default) and
   // `azureml:<cluster>` (with a warning, so Azure's samples run unchanged) run on this machine;
-  // `slurm` and `slurm:<partition>` are recognised and refused as not available yet.
+  // `slurm` and `slurm:<partition>` run a sweep's trials on a Slurm cluster.
   std::optional<std::string> compute;
 };
 

@@ -11,6 +11,7 @@
 #include "automl/job_images.h"
 #include "automl/job_spec.h"
 #include "automl/sweep_runner.h"
+#include "automl/trial_launch.h"
 #include "automl/trial_process.h"
 #include "core/error.h"
 #include "core/fs.h"
@@ -176,6 +177,10 @@ RunJobResult run_job_file(const std::string& job_yaml, const RunJobOptions& opti
     return r;
   }
   check_device(spec);
+  if (!sweep && spec.compute_target.kind == ComputeTarget::Kind::Slurm)
+    throw NotSupportedError(Location{spec.source_file, 0, "", "compute"},
+                            "compute: " + spec.compute + " runs the trials of a sweep or AutoMode job (max_trials > 1) "
+                            "on Slurm workers; a single training run trains here: use compute: local");
   if (sweep) return from_sweep(run_sweep_job(spec, text, saved_job(spec, job_yaml, options.overrides), sweep_options(options)));
 
   std::vector<UnusableImage> rejected;
@@ -255,7 +260,7 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     if (std::string from = initial_weights(spec, *rs, ws); !from.empty()) cfg.init_weights = from;
     const std::string dir = ws.trial_dir(job.name, id);
     ProgressHook progress;
-    StoreHook store_hook(*rs, id, worker_name());
+    StoreHook store_hook(*rs, id, reported_worker_name());
     std::vector<TrainHook*> hooks{&progress, &store_hook};
     log::info("trial {} of job {}: {}", id, job.name, config.value("values", nlohmann::json::object()).dump());
     out.train = train_detector(cfg, data.first, data.second, dir, /*resume=*/true, hooks, options.stop, options.terminate);

@@ -1,7 +1,5 @@
 #include "automl/sweep_runner.h"
 
-#include <signal.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -22,6 +20,8 @@
 #include "automl/sweep/sweep_settings.h"
 #include "automl/sweep/termination_policy.h"
 #include "automl/sweep_progress.h"
+#include "automl/trial_executor.h"
+#include "automl/trial_launch.h"
 #include "automl/trial_process.h"
 #include "core/error.h"
 #include "core/fs.h"
@@ -42,13 +42,6 @@ constexpr const char* kBestTag = "automl_best_child_run_id";    // R6.11
 constexpr const char* kElapsedTag = "autodet.sweep_seconds";    // scheduler time used so far (timeout_minutes)
 
 double seconds_since(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
-
-// The OpenMP setting of trial processes: a short spin at barriers, as `autodet train` uses
-// (docs/training.md, CPU threads), unless the user chose a policy for this process.
-std::vector<std::pair<std::string, std::string>> trial_omp_env() {
-  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return {};
-  return {{"GOMP_SPINCOUNT", "20000"}};
-}
 
 int total_threads(const SweepOptions& o) {
   return o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
@@ -103,11 +96,10 @@ std::optional<int> trial_timeout(const JobSpec& spec) {
   return *spec.limits.trial_timeout_minutes;
 }
 
-// A trial process the scheduler watches.
+// A trial the scheduler has launched and watches.
 struct Running {
   std::string trial;
   std::size_t index = 0;  // position among the job's trials
-  ChildProcess process;
   SteadyClock::time_point started;
   std::size_t decided_reports = 0;  // reports the policy has looked at
   std::optional<RunStatus> stop_status;  // set once the scheduler asked it to stop
@@ -120,8 +112,9 @@ class Scheduler {
  public:
   Scheduler(JobSpec spec, store::RunStore& rs, store::Workspace ws, SweepOptions o, std::unique_ptr<TrialSource> source)
       : spec_(std::move(spec)), rs_(rs), ws_(std::move(ws)), o_(std::move(o)), source_(std::move(source)),
-        budget_(sweep::SweepBudget::of(spec_.limits, trial_timeout(spec_))), exe_(executable_of(o_)),
-        metric_(store::ranking_metric(rs_.get_job(spec_.name))) {
+        budget_(sweep::SweepBudget::of(spec_.limits, trial_timeout(spec_))),
+        metric_(store::ranking_metric(rs_.get_job(spec_.name))),
+        executor_(make_trial_executor(spec_, o_, rs_, ws_, threads_per_trial(spec_, o_))) {
     if (!spec_.sweep.is_null()) {
       const auto settings = sweep::parse_sweep(spec_.sweep, spec_.source_file);
       if (settings.early_termination) {
@@ -138,10 +131,11 @@ class Scheduler {
     store::JobHeartbeat heartbeat(ws_, spec_.name);
     start_ = SteadyClock::now();
     const int threads = threads_per_trial(spec_, o_);
-    log::info("job {}: {} with up to {} trials, {} at a time ({} thread{} each){}", spec_.name,
+    log::info("job {}: {} with up to {} trials, {} at a time ({} thread{} each){}; trials run as {}", spec_.name,
               job_mode_name(spec_.mode()), budget_.max_trials, budget_.max_concurrent_trials, threads,
               threads == 1 ? "" : "s",
-              budget_.timeout_minutes ? fmt::format(", {} minutes", *budget_.timeout_minutes) : "");
+              budget_.timeout_minutes ? fmt::format(", {} minutes", *budget_.timeout_minutes) : "",
+              executor_->describe());
     bool no_more = false, stopping = false, interrupted = false;
     while (true) {
       reap();
@@ -161,7 +155,7 @@ class Scheduler {
       if (!interrupted && o_.stop && o_.stop->load()) {
         interrupted = stopping = true;
         log::warn("job {}: interrupted; stopping the trials after their current batch", spec_.name);
-        for (auto& r : running_) r.process.signal(SIGINT);
+        for (auto& r : running_) executor_->signal(r.trial, TrialSignal::Interrupt);
       }
       escalate();
       bool started = false;
@@ -182,7 +176,9 @@ class Scheduler {
       }
       std::this_thread::sleep_for(std::chrono::duration<double>(o_.poll_seconds));
     }
-    return finish(interrupted);
+    SweepResult result = finish(interrupted);
+    executor_->collect();
+    return result;
   }
 
  private:
@@ -240,26 +236,30 @@ class Scheduler {
   }
 
   void launch(const store::TrialRecord& t, std::size_t index) {
-    const std::string dir = ws_.trial_dir(spec_.name, t.id);
-    make_dirs(dir);
-    rs_.set_trial_status(t.id, RunStatus::Running);
     if (rs_.get_job(spec_.name).status == RunStatus::Queued) rs_.set_job_status(spec_.name, RunStatus::Running);
+    try {
+      executor_->launch(TrialLaunch{t, threads_per_trial(spec_, o_)});
+    } catch (const std::exception& e) {
+      not_started(t.id, e.what());
+      return;
+    }
+    launched_any_ = true;
     Running r;
     r.trial = t.id;
     r.index = index;
     r.started = SteadyClock::now();
-    try {
-      r.process = ChildProcess::start(
-          ProcessSpec{exe_,
-                      {"train", "--trial", t.id, "--workspace", ws_.root(), "--threads",
-                       std::to_string(threads_per_trial(spec_, o_))},
-                      join_path(dir, "trial.log"), trial_omp_env()});
-    } catch (const std::exception& e) {
-      rs_.set_trial_status(t.id, RunStatus::Failed, e.what());
-      return;
-    }
-    rs_.heartbeat(t.id, worker_name(r.process.pid()));
     running_.push_back(std::move(r));
+  }
+
+  // A trial its executor could not start fails; when no trial could start at all (no Slurm here,
+  // a refused partition), neither will the next, so the job fails with the reason.
+  void not_started(const std::string& trial, const std::string& why) {
+    log::error("trial {}: could not start: {}", trial, why);
+    const RunStatus now = rs_.get_trial(trial).status;
+    if (!store::is_final(now)) rs_.set_trial_status(trial, now == RunStatus::Queued ? RunStatus::Canceled : RunStatus::Failed, why);
+    if (launched_any_) return;
+    rs_.set_job_status(spec_.name, RunStatus::Failed, "no trial could start: " + why);
+    throw Error("job " + spec_.name + ": no trial could start: " + why);
   }
 
   void ask_stop(Running& r, RunStatus status, const std::string& reason) {
@@ -268,48 +268,31 @@ class Scheduler {
     r.stop_reason = reason;
     r.signalled = SteadyClock::now();
     log::info("trial {}: stopping ({}): {}", r.trial, store::to_string(status), reason);
-    r.process.signal(SIGTERM);
+    rs_.request_trial_stop(r.trial, status, reason);
+    executor_->signal(r.trial, TrialSignal::Stop);
   }
 
   void escalate() {
     for (auto& r : running_)
       if (r.stop_status && !r.killed && seconds_since(r.signalled) > o_.kill_grace_seconds) {
         log::warn("trial {}: still running {} s after it was asked to stop; killing it", r.trial, o_.kill_grace_seconds);
-        r.process.signal(SIGKILL);
+        executor_->signal(r.trial, TrialSignal::Kill);
         r.killed = true;
       }
   }
 
+  // The trials whose executor says they ended: their final status is in the store.
   void reap() {
     bool changed = false;
-    for (auto it = running_.begin(); it != running_.end();) {
-      auto e = it->process.poll();
-      if (!e) {
-        ++it;
-        continue;
-      }
-      settle(*it, *e);
-      it = running_.erase(it);
+    for (const std::string& id : executor_->poll()) {
+      const auto it = std::find_if(running_.begin(), running_.end(), [&](const Running& r) { return r.trial == id; });
+      if (it == running_.end()) continue;
+      const store::TrialRecord now = rs_.get_trial(id);
+      log::info("trial {}: {}{}", id, store::to_string(now.status), now.message.empty() ? "" : " (" + now.message + ")");
+      running_.erase(it);
       changed = true;
     }
     if (changed) publish_best();
-  }
-
-  // The trial's final status once its process has ended: the process sets completed, failed or
-  // queued (interrupted) itself; the scheduler sets terminated/canceled when it asked the process
-  // to stop, and failed when the process died without saying (crash, out-of-memory kill).
-  void settle(const Running& r, const ExitStatus& e) {
-    const store::TrialRecord t = rs_.get_trial(r.trial);
-    const std::string log_path = join_path(ws_.trial_dir(spec_.name, r.trial), "trial.log");
-    if (t.status == RunStatus::Running) {
-      if (r.stop_status)
-        rs_.set_trial_status(r.trial, *r.stop_status, r.stop_reason);
-      else
-        rs_.set_trial_status(r.trial, RunStatus::Failed,
-                             fmt::format("the trial process ended without a result ({}); see {}", e.describe(), log_path));
-    }
-    const store::TrialRecord now = rs_.get_trial(r.trial);
-    log::info("trial {}: {}{}", r.trial, store::to_string(now.status), now.message.empty() ? "" : " (" + now.message + ")");
   }
 
   // Early termination (R2.4): each new report of a running trial is one decision point.
@@ -403,9 +386,10 @@ class Scheduler {
   std::unique_ptr<sweep::TerminationPolicy> policy_;
   std::string policy_name_;
   sweep::SweepBudget budget_;
-  std::string exe_;
   std::string metric_;  // what ranks trials and what early termination compares
+  std::unique_ptr<TrialExecutor> executor_;
   std::vector<Running> running_;
+  bool launched_any_ = false;
   SteadyClock::time_point start_;
   SteadyClock::time_point last_saved_{};
   double elapsed_before_ = 0;
@@ -445,6 +429,7 @@ std::vector<PastTrial> past_trials(store::RunStore& rs, const std::string& job) 
 SweepResult run_sweep_job(const JobSpec& spec, const std::string& text, const nlohmann::json& saved,
                           const SweepOptions& options) {
   store::Workspace ws(absolute_path(options.workspace));
+  check_compute(spec, ws);
   auto rs = store::open_run_store(ws, true);
   require_new_job_name(*rs, ws, spec);
   // Decoded once here, so all trials leave out the same images and none decodes them all again.

@@ -1,10 +1,11 @@
 #pragma once
 // The trial scheduler of manual sweeps and AutoMode. Runs in the `autodet train` process and
 // trains nothing itself: it proposes trials (trial_source.h), records each in the run store
-// (queued, with its parameters and how it was proposed) before starting it, runs each in its own
-// process (`autodet train --trial`, trial_process.h) with the machine's threads divided among
-// max_concurrent_trials, watches the store for the primary metric each evaluation, applies the
-// early-termination policy and the time limits by signalling the trial processes, and keeps the
+// (queued, with its parameters and how it was proposed) before starting it, has its trial
+// executor run each (trial_executor.h: child processes here with the machine's threads divided
+// among max_concurrent_trials, or Slurm workers), watches the store for the primary metric each
+// evaluation, applies the early-termination policy and the time limits through stop requests
+// in the store and the executor's signals, and keeps the
 // job's best trial (tag automl_best_child_run_id, WORKSPACE/jobs/JOB/best_model/). All its state
 // is in the store, so a scheduler that was killed is continued by resume_sweep_job().
 #include <atomic>

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/store_option.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "report/job_json.h"
@@ -24,6 +25,7 @@ struct Args {
   std::string job;
   bool json = false;
   bool epochs = false;
+  std::string store;  // --store URL
 };
 
 // Prints rows under headers with aligned columns; right-aligned where right[i] is true.
@@ -257,14 +259,22 @@ CommandRegistrar reg(40, [](CLI::App& root) {
   auto* list = g.add_subcommand("list", "Jobs in the workspace: status, trials, best mAP, created, duration");
   list->add_option("--workspace", args->workspace, "Workspace folder")->capture_default_str();
   list->add_flag("--json", args->json, "Print JSON: one object per job (see docs/store.md)");
-  list->callback([args] { list_jobs(*args); });
+  add_store_option(*list, args->store);
+  list->callback([args] {
+    apply_store_option(args->store);
+    list_jobs(*args);
+  });
 
   auto* show = g.add_subcommand("show", "One job: its trials with status, parameters, best mAP and timings");
   show->add_option("JOB", args->job, "Job name")->required();
   show->add_option("--workspace", args->workspace, "Workspace folder")->capture_default_str();
   show->add_flag("--json", args->json, "Print JSON: the job, its trials (parameters, metrics per epoch), best_trial");
   show->add_flag("--epochs", args->epochs, "Also print each trial's metrics per epoch");
-  show->callback([args] { show_job(*args); });
+  add_store_option(*show, args->store);
+  show->callback([args] {
+    apply_store_option(args->store);
+    show_job(*args);
+  });
 });
 
 }  // namespace

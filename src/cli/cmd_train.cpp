@@ -11,6 +11,7 @@
 #include "automl/sweep_runner.h"
 #include "automl/throughput_probe.h"
 #include "cli/command.h"
+#include "cli/store_option.h"
 #include "cli/data_options.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -37,6 +38,7 @@ struct Args {
   std::string compute;
   std::vector<std::string> image_roots;
   bool dry_run = false;
+  std::string store;  // --store URL
   // Hidden: the modes the sweep scheduler starts this program in.
   std::string trial;
   int threads = 0;
@@ -58,6 +60,7 @@ void run_trial_process(const Args& a) {
 }
 
 void run(const Args& a) {
+  apply_store_option(a.store);
   if (a.probe_throughput) {
     log::out() << nlohmann::json{{"macs_per_second", measure_training_macs_per_second(a.threads)}}.dump() << "\n";
     return;
@@ -126,7 +129,9 @@ CommandRegistrar reg(20, [](CLI::App& root) {
   cmd->add_option("--workspace", args->workspace, "Workspace folder (run store and artefacts)");
   cmd->add_option("--set", args->overrides, "key=value: override a training parameter (repeatable)");
   cmd->add_option("--compute", args->compute,
-                  "Where to run, replacing the job's compute: local (default); azureml:<cluster> also runs here");
+                  "Where the trials run, replacing the job's compute: local (default; azureml:<cluster> also runs "
+                  "here), slurm or slurm:<partition> (a Slurm cluster; docs/scale-out.md)");
+  add_store_option(*cmd, args->store);
   cmd->add_option("--image-root", args->image_roots,
                   "Map the data's remote image URLs to a local folder: DIR (path looked up under DIR) or PREFIX=DIR "
                   "(prefix replaced); repeatable; trials of a sweep use it too");

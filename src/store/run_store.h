@@ -1,7 +1,7 @@
 #pragma once
 // The run store: jobs, their trials, resolved parameters, status, per-epoch metrics, timings and
-// artefact paths. RunStore is the interface; SqliteStore (sqlite_store.h) is the local
-// implementation, and a server database (PostgreSQL) can implement the same calls later.
+// artefact paths. RunStore is the interface; SqliteStore (sqlite_store.h) is the embedded default
+// and PostgresStore (postgres_store.h) the server database that workers on many machines share.
 #include <chrono>
 #include <map>
 #include <optional>
@@ -56,6 +56,10 @@ struct TrialRecord {
   std::string message;
   std::string worker;           // who runs it (e.g. "host:pid"), from heartbeat(); may be empty
   Timings times;                // set by the store
+  // A scheduler's request that the trial stop (request_trial_stop): the final status it asks for
+  // (terminated, canceled) and why; nullopt when none.
+  std::optional<RunStatus> stop_status;
+  std::string stop_reason;
 };
 
 // One logged value of a metric. NaN is kept (a diverged loss is worth seeing).
@@ -120,6 +124,12 @@ class RunStore {
   // Changes status along can_transition; the check and the change are atomic, so two workers
   // cannot both move the same queued trial to running.
   virtual void set_trial_status(const std::string& trial, RunStatus status, const std::string& message = "") = 0;
+  // Pull-based workers: moves the job's oldest queued trial to running for worker in one atomic
+  // step (two workers never get the same trial) and returns it; nullopt when none is queued.
+  virtual std::optional<TrialRecord> claim_trial(const std::string& job, const std::string& worker) = 0;
+  // Asks whoever runs the trial to stop it and end it as status (terminated or canceled) because
+  // of reason. The first request is kept; a trial that has ended is left alone.
+  virtual void request_trial_stop(const std::string& trial, RunStatus status, const std::string& reason) = 0;
   // "Still alive": refreshes the trial's updated time and names its worker.
   virtual void heartbeat(const std::string& trial, const std::string& worker) = 0;
   // Running trials (of any job) whose last sign of life is older than max_age: their process

@@ -1,77 +1,10 @@
 #include "store/sqlite_schema.h"
 
-#include <vector>
-
+#include "store/schema_migrations.h"
 #include "store/store_error.h"
 
 namespace autodet::store {
 namespace {
-
-// One step of the schema. Never edit a released step; append a new one.
-struct Migration {
-  int version;
-  std::vector<const char*> statements;
-};
-
-const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> m = {
-      {1,
-       {
-           R"(CREATE TABLE job (
-                name            TEXT PRIMARY KEY,
-                experiment_name TEXT NOT NULL DEFAULT '',
-                display_name    TEXT NOT NULL DEFAULT '',
-                description     TEXT NOT NULL DEFAULT '',
-                task            TEXT NOT NULL,
-                spec            TEXT NOT NULL DEFAULT '{}',
-                tags            TEXT NOT NULL DEFAULT '{}',
-                status          TEXT NOT NULL CHECK (status IN
-                                  ('queued','running','completed','failed','terminated','canceled')),
-                message         TEXT NOT NULL DEFAULT '',
-                created_at      TEXT NOT NULL,
-                started_at      TEXT,
-                ended_at        TEXT,
-                updated_at      TEXT NOT NULL))",
-           R"(CREATE TABLE trial (
-                id              TEXT PRIMARY KEY,
-                job             TEXT NOT NULL REFERENCES job(name) ON DELETE CASCADE,
-                idx             INTEGER NOT NULL,
-                parameters      TEXT NOT NULL DEFAULT '{}',
-                status          TEXT NOT NULL CHECK (status IN
-                                  ('queued','running','completed','failed','terminated','canceled')),
-                message         TEXT NOT NULL DEFAULT '',
-                worker          TEXT NOT NULL DEFAULT '',
-                created_at      TEXT NOT NULL,
-                started_at      TEXT,
-                ended_at        TEXT,
-                heartbeat_at    TEXT NOT NULL,
-                UNIQUE (job, idx)))",
-           "CREATE INDEX trial_by_status ON trial(status, heartbeat_at)",
-           R"(CREATE TABLE metric (
-                trial           TEXT NOT NULL REFERENCES trial(id) ON DELETE CASCADE,
-                name            TEXT NOT NULL,
-                epoch           INTEGER NOT NULL,
-                value           REAL,
-                recorded_at     TEXT NOT NULL,
-                PRIMARY KEY (trial, name, epoch)))",
-           R"(CREATE TABLE artifact (
-                trial           TEXT NOT NULL REFERENCES trial(id) ON DELETE CASCADE,
-                kind            TEXT NOT NULL,
-                path            TEXT NOT NULL,
-                recorded_at     TEXT NOT NULL,
-                PRIMARY KEY (trial, kind)))",
-       }},
-      // How a scheduler proposed each trial (sweeps, AutoMode): enough to rebuild its sampler's history.
-      {2, {"ALTER TABLE trial ADD COLUMN config TEXT NOT NULL DEFAULT '{}'"}},
-      // Images a job left out because they cannot be decoded; which process runs the job
-      // ("host:pid:start") and its last sign of life, so a killed job can be told from a running one.
-      {3,
-       {"ALTER TABLE job ADD COLUMN skipped_images TEXT NOT NULL DEFAULT '[]'",
-        "ALTER TABLE job ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE job ADD COLUMN heartbeat_at TEXT"}},
-  };
-  return m;
-}
 
 bool has_table(SqliteDb& db, const char* name) {
   Query q(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", "read the schema");
@@ -81,7 +14,7 @@ bool has_table(SqliteDb& db, const char* name) {
 
 }  // namespace
 
-int sqlite_latest_schema_version() { return migrations().back().version; }
+int sqlite_latest_schema_version() { return latest_schema_version(); }
 
 int sqlite_schema_version(SqliteDb& db) {
   if (!has_table(db, "schema_version")) return 0;
@@ -113,7 +46,7 @@ void sqlite_migrate(SqliteDb& db, const std::string& now) {
     throw StoreError(Location{db.path(), 0, "", ""},
                      "the run store has schema version " + std::to_string(version) + ", written by a newer autodet; " +
                          "this one knows up to version " + std::to_string(sqlite_latest_schema_version()));
-  for (const Migration& m : migrations()) {
+  for (const Migration& m : schema_migrations()) {
     if (m.version <= version) continue;
     for (const char* sql : m.statements) db.exec(sql, "migrate the schema to version " + std::to_string(m.version));
     Query q(db, "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)", "record the schema version");

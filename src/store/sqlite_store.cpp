@@ -18,7 +18,8 @@ const char* const kJobColumns =
     "name, experiment_name, display_name, description, task, spec, tags, status, message, "
     "created_at, started_at, ended_at, updated_at, skipped_images, owner, heartbeat_at";
 const char* const kTrialColumns =
-    "id, job, idx, parameters, status, message, worker, created_at, started_at, ended_at, heartbeat_at, config";
+    "id, job, idx, parameters, status, message, worker, created_at, started_at, ended_at, heartbeat_at, config, "
+    "stop_status, stop_reason";
 
 RunStatus status_column(const Query& q, int col, const std::string& db_path) {
   auto s = parse_run_status(q.text(col));
@@ -55,6 +56,8 @@ TrialRecord read_trial(const Query& q, const std::string& db_path) {
   t.worker = q.text(6);
   t.times = {q.text(7), q.text(8), q.text(9), q.text(10)};
   t.config = q.text(11);
+  t.stop_status = parse_run_status(q.text(12));
+  t.stop_reason = q.text(13);
   return t;
 }
 
@@ -302,6 +305,42 @@ void SqliteStore::set_trial_status(const std::string& trial, RunStatus status, c
                        "UPDATE trial SET status = ?1, message = ?2, heartbeat_at = ?3, "
                        "started_at = COALESCE(started_at, ?4), ended_at = ?5 WHERE id = ?6",
                        trial, status, message);
+}
+
+std::optional<TrialRecord> SqliteStore::claim_trial(const std::string& job, const std::string& worker) {
+  std::lock_guard lock(impl_->mutex);
+  const std::string operation = "claim a queued trial of job '" + job + "'";
+  Transaction txn(*impl_->db, operation);  // BEGIN IMMEDIATE: one writer at a time, so one claimer
+  std::string id;
+  {
+    Query q(*impl_->db, "SELECT id FROM trial WHERE job = ?1 AND status = 'queued' ORDER BY idx LIMIT 1", operation);
+    q.bind(1, job);
+    if (!q.step()) return std::nullopt;
+    id = q.text(0);
+  }
+  const std::string t = impl_->now();
+  Query u(*impl_->db,
+          "UPDATE trial SET status = 'running', worker = ?1, heartbeat_at = ?2, started_at = COALESCE(started_at, ?2), "
+          "ended_at = NULL WHERE id = ?3",
+          operation);
+  u.bind(1, worker).bind(2, t).bind(3, id).run();
+  Query r(*impl_->db, std::string("SELECT ") + kTrialColumns + " FROM trial WHERE id = ?1", operation);
+  r.bind(1, id);
+  r.step();
+  TrialRecord claimed = read_trial(r, impl_->db->path());
+  txn.commit();
+  return claimed;
+}
+
+void SqliteStore::request_trial_stop(const std::string& trial, RunStatus status, const std::string& reason) {
+  std::lock_guard lock(impl_->mutex);
+  const std::string operation = "ask trial '" + trial + "' to stop";
+  impl_->require_trial(trial, operation);
+  Query u(*impl_->db,
+          "UPDATE trial SET stop_status = ?1, stop_reason = ?2 WHERE id = ?3 AND stop_status = '' "
+          "AND status IN ('queued', 'running')",
+          operation);
+  u.bind(1, to_string(status)).bind(2, reason).bind(3, trial).run();
 }
 
 void SqliteStore::heartbeat(const std::string& trial, const std::string& worker) {

@@ -44,6 +44,8 @@ class SqliteStore : public RunStore {
   std::optional<TrialRecord> find_trial(const std::string& trial) override;
   std::vector<TrialRecord> list_trials(const std::string& job) override;
   void set_trial_status(const std::string& trial, RunStatus status, const std::string& message = "") override;
+  std::optional<TrialRecord> claim_trial(const std::string& job, const std::string& worker) override;
+  void request_trial_stop(const std::string& trial, RunStatus status, const std::string& reason) override;
   void heartbeat(const std::string& trial, const std::string& worker) override;
   std::vector<TrialRecord> stale_trials(std::chrono::seconds max_age) override;
   void record_epoch_metrics(const std::string& trial, int epoch, const std::map<std::string, double>& values) override;

@@ -22,4 +22,11 @@ class ConflictError : public StoreError {
   using StoreError::StoreError;
 };
 
+// The database server cannot be reached now (refused, timed out, connection lost); trying again
+// later may work.
+class StoreUnavailableError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 }  // namespace autodet::store

@@ -53,8 +53,8 @@ TEST(JobFiles, VerbatimSweepSampleIsPlannedUnchanged) {
   ASSERT_EQ(run_autodet("train --dry-run " + job + " --compute local --workspace " + (t / "ws") + " --threads 1", &out), 0)
       << out;
   EXPECT_EQ(out.find("ignored: autodet runs the job on this machine"), std::string::npos) << out;
-  EXPECT_NE(run_autodet("train --dry-run " + job + " --compute slurm:gpu --workspace " + (t / "ws"), &out), 0);
-  EXPECT_NE(out.find("--compute: compute: 'slurm:gpu': Slurm compute is not available yet"), std::string::npos) << out;
+  EXPECT_NE(run_autodet("train --dry-run " + job + " --compute kubernetes --workspace " + (t / "ws"), &out), 0);
+  EXPECT_NE(out.find("--compute: compute: 'kubernetes' is not allowed for compute"), std::string::npos) << out;
 }
 
 // An MLTable whose image_url are Azure datastore URIs of the images in `images`.

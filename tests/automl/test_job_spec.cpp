@@ -110,11 +110,12 @@ TEST(JobSpecSamples, ComputeTargets) {
     }
     return "parsed";
   };
-  for (const std::string slurm : {"slurm", "slurm:gpu", "SLURM:long"}) {
-    const std::string m = error_of("compute: " + slurm + "\n");
-    EXPECT_TRUE(has(m, "not supported: job.yml:5: compute: '" + slurm + "': Slurm compute is not available yet")) << m;
-  }
-  EXPECT_TRUE(has(error_of("", "slurm:debug"), "--compute: compute: 'slurm:debug'")) << error_of("", "slurm:debug");
+  // slurm[:<partition>] runs the trials on a Slurm cluster; --compute replaces the file's value.
+  EXPECT_EQ(parse("compute: slurm\n").compute, "slurm");
+  EXPECT_EQ(parse("compute: slurm:gpu\n").compute_target.partition, "gpu");
+  EXPECT_EQ(parse("compute: SLURM:long\n").compute_target.kind, ComputeTarget::Kind::Slurm);
+  EXPECT_EQ(parse("compute: local\n", "slurm:debug").compute, "slurm:debug");
+  EXPECT_EQ(parse("compute: slurm\n", "local").compute, "local");
   for (const std::string bad : {"gpu-cluster", "azureml:", "slurm:", "kubernetes"}) {
     const std::string m = error_of("compute: '" + bad + "'\n");
     EXPECT_TRUE(has(m, "usage: job.yml:5: compute: '" + bad + "' is not allowed for compute; expected local, "

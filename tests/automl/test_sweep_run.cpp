@@ -16,6 +16,7 @@
 #include "store/run_json.h"
 #include "store/timestamp.h"
 #include "store/workspace.h"
+#include "sweep_jobs.h"
 #include "test_process.h"
 #include "test_util.h"
 
@@ -23,70 +24,6 @@ using namespace autodet;
 using namespace autodet::testing;
 using nlohmann::json;
 
-namespace {
-
-// 48 images of 128 x 128 pixels, 2 classes: an epoch takes a second or two on two cores, long
-// enough for the scheduler (which polls every 0.5 s) to act within a trial.
-std::string make_data(const TempDir& t) {
-  SynthOptions o;
-  o.images = 48;
-  o.classes = 2;
-  o.width = o.height = 128;
-  o.seed = 3;
-  generate_synthetic(o, t / "data");
-  return t / "data";
-}
-
-std::string sweep_job(const std::string& data, const std::string& name, int trials, int concurrent, int epochs,
-                      const std::string& sweep, const std::string& space) {
-  return "type: automl\ntask: image_object_detection\nname: " + name +
-         "\ntarget_column_name: label\ntraining_data:\n  path: " + data +
-         "\nvalidation_data_size: 0.25\nlimits:\n  max_trials: " + std::to_string(trials) +
-         "\n  max_concurrent_trials: " + std::to_string(concurrent) +
-         "\ntraining_parameters:\n  model_name: yolov5\n  model_size: nano\n  pretrained_weights: none\n  image_size: 128\n  number_of_epochs: " +
-         std::to_string(epochs) +
-         "\n  training_batch_size: 8\n  validation_batch_size: 12\n  warmup_cosine_lr_warmup_epochs: 0\n"
-         "  optimizer: adamw\n  learning_rate: 0.002\n  early_stopping: false\n  precision: fp32\n  advanced_settings: "
-         "'{\"apply_mosaic_for_yolo\": false}'\n" +
-         sweep + space;
-}
-
-// What `autodet jobs show JOB --json` prints, read from the store in this process.
-json show(const TempDir& t, const std::string& job) {
-  store::Workspace ws(t / "ws");
-  if (!ws.has_store()) return json();
-  auto rs = store::open_run_store(ws, false);
-  auto record = rs->find_job(job);
-  return record ? store::job_detail_json(*rs, *record, store::Clock::now()) : json();
-}
-
-// Polls `jobs show` until pred holds (or about a minute passes).
-bool wait_for(const TempDir& t, const std::string& job, const std::function<bool(const json&)>& pred) {
-  for (int i = 0; i < 1200; ++i) {
-    try {
-      json j = show(t, job);
-      if (j.is_object() && pred(j)) return true;
-    } catch (const std::exception&) {  // the store is being created
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-// A random sweep over learning_rate alone, started in the background; returns the scheduler's pid.
-pid_t start_lr_sweep(const TempDir& t, const std::string& name, int trials, int epochs, int seed) {
-  write_text(t / "job.yml",
-             sweep_job(make_data(t), name, trials, 1, epochs,
-                       "sweep:\n  sampling_algorithm: {type: random, seed: " + std::to_string(seed) + "}\n",
-                       "search_space:\n  - learning_rate: {type: uniform, min_value: 0.001, max_value: 0.003}\n"));
-  return start_autodet({"train", t / "job.yml", "--workspace", t / "ws", "--threads", "2"}, t / "sweep.log");
-}
-
-std::size_t evaluations(const json& trial) {
-  return trial["metrics"].contains("mean_average_precision") ? trial["metrics"]["mean_average_precision"].size() : 0;
-}
-
-}  // namespace
 
 // Trials whose score threshold lets no detection through score 0 at every evaluation; the bandit
 // policy ends them after their first evaluation once a good trial has reported. The slack (a third
