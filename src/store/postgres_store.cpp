@@ -8,19 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "store/job_name.h"
+#include "store/schema_migrations.h"
 #include "store/postgres_schema.h"
 #include "store/postgres_session.h"
 #include "store/store_url.h"
 
 namespace autodet::store {
 namespace {
-
-const char* const kJobColumns =
-    "name, experiment_name, display_name, description, task, spec, tags, status, message, "
-    "created_at, started_at, ended_at, updated_at, skipped_images, owner, heartbeat_at";
-const char* const kTrialColumns =
-    "id, job, idx, parameters, status, message, worker, created_at, started_at, ended_at, heartbeat_at, config, "
-    "stop_status, stop_reason";
 
 RunStatus status_at(const PgResult& r, int row, int col, const std::string& where) {
   auto s = parse_run_status(r.text(row, col));

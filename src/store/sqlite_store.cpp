@@ -8,18 +8,12 @@
 #include "core/fs.h"
 #include "core/log.h"
 #include "store/job_name.h"
+#include "store/schema_migrations.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_schema.h"
 
 namespace autodet::store {
 namespace {
-
-const char* const kJobColumns =
-    "name, experiment_name, display_name, description, task, spec, tags, status, message, "
-    "created_at, started_at, ended_at, updated_at, skipped_images, owner, heartbeat_at";
-const char* const kTrialColumns =
-    "id, job, idx, parameters, status, message, worker, created_at, started_at, ended_at, heartbeat_at, config, "
-    "stop_status, stop_reason";
 
 RunStatus status_column(const Query& q, int col, const std::string& db_path) {
   auto s = parse_run_status(q.text(col));
