@@ -617,6 +617,7 @@ TEST(StoreSqlite, TrialConfigAndJobTags) {
     ASSERT_EQ(sqlite3_exec(db,
                            "ALTER TABLE trial DROP COLUMN config; ALTER TABLE job DROP COLUMN skipped_images; "
                            "ALTER TABLE job DROP COLUMN owner; ALTER TABLE job DROP COLUMN heartbeat_at; "
+                           "ALTER TABLE trial DROP COLUMN stop_status; ALTER TABLE trial DROP COLUMN stop_reason; "
                            "DELETE FROM schema_version WHERE version >= 2",
                            nullptr, nullptr, nullptr),
               SQLITE_OK)
