@@ -127,6 +127,17 @@ class AutoModeSource : public TrialSource {
 
   std::optional<Proposal> next(const std::vector<PastTrial>& past, std::optional<double> remaining) override {
     cost_.calibrate(past);
+    for (const auto& t : past)
+      if (t.meta.value("source", "") == "refit") return std::nullopt;  // the refit is the job's last trial
+    // Once a trial has finished, the refit of the best one is kept room for, in time and in
+    // max_trials, whenever it fits at all: nothing else starts unless it leaves that room.
+    std::optional<Proposal> refit;
+    if (const PastTrial* best = best_finished(past)) refit = refit_of(*best);
+    if (refit && remaining && *refit->estimated_minutes > *remaining) refit.reset();
+    std::optional<double> left = remaining;
+    if (refit && remaining) left = *remaining - *refit->estimated_minutes;
+    const bool slot_besides_refit = !refit || int(past.size()) + 2 <= spec_.limits.max_trials;
+
     int after = -1;
     for (const auto& t : past) after = std::max(after, t.meta.value("portfolio_index", -1));
     const auto& portfolio = automode_portfolio();
@@ -140,13 +151,13 @@ class AutoModeSource : public TrialSource {
       if (t.finished && t.objective && i >= 0 && i < int(portfolio.size()) && portfolio[std::size_t(i)].pretrained())
         fine_tuned = true;
     }
-    for (int i = after + 1; i < int(portfolio.size()); ++i) {
+    for (int i = after + 1; slot_besides_refit && i < int(portfolio.size()); ++i) {
       if (!usable_[std::size_t(i)]) continue;
       const bool pretrained = portfolio[std::size_t(i)].pretrained();
       if (fine_tuned && !pretrained) break;
       Proposal p = estimated(config_of(portfolio[std::size_t(i)].to_values()), "portfolio");
       p.portfolio_index = i;
-      if (!remaining || *p.estimated_minutes <= *remaining) return p;
+      if (!left || *p.estimated_minutes <= *left) return p;
       if (portfolio[std::size_t(i)].costly()) continue;  // never a trial cut short
       // Nothing fitting, a fine-tuned model cut at the deadline still beats one from scratch.
       if (!cheapest || (pretrained && !cheapest_pretrained) ||
@@ -156,7 +167,12 @@ class AutoModeSource : public TrialSource {
       }
     }
     if (past.empty()) return cheapest;  // nothing fits: one model cut at the deadline beats none
-    return refine(past, remaining);
+    if (slot_besides_refit && (!left || *left > 0))
+      if (auto r = refine(past, left)) return r;
+    if (!refit) return std::nullopt;
+    for (const auto& t : past)
+      if (!t.finished) return std::nullopt;  // the best configuration may still change
+    return refit;
   }
 
  private:
@@ -182,11 +198,38 @@ class AutoModeSource : public TrialSource {
     return p;
   }
 
-  // TPE over a small space around the best finished trial; the trials that lie in it are its history.
-  std::optional<Proposal> refine(const std::vector<PastTrial>& past, std::optional<double> remaining) const {
+  static const PastTrial* best_finished(const std::vector<PastTrial>& past) {
     const PastTrial* best = nullptr;
     for (const auto& t : past)
       if (t.finished && t.objective && (!best || *t.objective > *best->objective)) best = &t;
+    return best;
+  }
+
+  // The best trial's configuration on the training and validation images, for the epochs it took
+  // to reach its best (counted on the smaller set; with more images each epoch has more steps),
+  // evaluated once at the end, no early stopping: without held-out images nothing can pick an epoch.
+  std::optional<Proposal> refit_of(const PastTrial& best) const {
+    if (best.id.empty() || best.best_epoch < 0 || cost_.data().validation_images == 0) return std::nullopt;
+    Proposal p;
+    p.config = best.config;
+    const int epochs = best.best_epoch + 1;
+    p.config.values["number_of_epochs"] = epochs;
+    p.config.values["early_stopping"] = false;
+    p.config.values["evaluation_frequency"] = epochs;
+    p.config.values.erase("early_stopping_delay");
+    p.source = "refit";
+    p.refit_of = best.id;
+    const TrainingParams params = trial_params(spec_, p.config);
+    const CostModel all = cost_.with_training_images(cost_.data().train_images + cost_.data().validation_images);
+    p.estimated_epoch_seconds = all.epoch_seconds(params);
+    p.cost_correction = all.correction();
+    p.estimated_minutes = p.estimated_epoch_seconds * params.number_of_epochs / 60.0;
+    return p;
+  }
+
+  // TPE over a small space around the best finished trial; the trials that lie in it are its history.
+  std::optional<Proposal> refine(const std::vector<PastTrial>& past, std::optional<double> remaining) const {
+    const PastTrial* best = best_finished(past);
     if (!best) return std::nullopt;
     const TrainingParams b = trial_params(spec_, best->config);
     nlohmann::json sub = nlohmann::json::object();
@@ -214,7 +257,8 @@ class AutoModeSource : public TrialSource {
     const sweep::SearchSpace space = sweep::parse_search_space(nlohmann::json::array({sub}), "AutoMode refinement");
     std::vector<sweep::Observation> history;
     for (const auto& t : past)
-      if (in_space(space.subspaces[0], t.config)) history.push_back({t.config, t.finished ? t.objective : std::nullopt});
+      if (t.meta.value("source", "") != "refit" && in_space(space.subspaces[0], t.config))
+        history.push_back({t.config, t.finished ? t.objective : std::nullopt});
     sweep::TpeOptions o;
     o.n_startup_trials = 0;  // the portfolio trials in the space are the start-up
     sweep::TpeSampler tpe(space, sweep::stream_seed(job_seed(spec_.params), 0xA070), o);

@@ -63,6 +63,13 @@ class CostModel {
   // Learns the correction from the past trials that ran at least one epoch (median of actual / estimated).
   void calibrate(const std::vector<PastTrial>& past);
   double correction() const { return correction_; }
+  // The same machine and correction for another number of training images (a refit trains on the
+  // training and validation images together).
+  CostModel with_training_images(std::size_t images) const {
+    CostModel c = *this;
+    c.data_.train_images = images;
+    return c;
+  }
   double macs_per_second() const { return macs_per_second_; }
   const DataSize& data() const { return data_; }
 
@@ -75,7 +82,10 @@ class CostModel {
 // AutoMode's trial source: the portfolio (skipping entries that do not fit the remaining time),
 // then refinement of the best finished trial with TPE over learning_rate (x1/3 .. x3, log scale),
 // number_of_epochs (x0.75 .. x1.5) and image_size (+-64), model size, optimizer and batch kept.
-// Parameters the job sets in training_parameters keep the job's value (R2.9).
+// Parameters the job sets in training_parameters keep the job's value (R2.9). Last, when it fits
+// and every other trial has ended, a refit: the best trial's configuration trained again on the
+// training and validation images together for the epochs that trial needed to reach its best, with
+// no early stopping; its model becomes the job's best model (docs/automode.md, section 4).
 std::unique_ptr<TrialSource> make_automode_source(const JobSpec& spec, CostModel cost,
                                                   WeightsAtHand at_hand = weights_in_cache);
 

@@ -94,7 +94,8 @@ TrainConfig to_train_config(const TrainingParams& p) {
   return c;
 }
 
-std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed, std::vector<UnusableImage>* rejected) {
+std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed, std::vector<UnusableImage>* rejected,
+                                          bool train_on_validation) {
   Diagnostics diag;
   ReadOptions opts;
   opts.image_roots = spec.image_roots;
@@ -114,6 +115,10 @@ std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t see
     throw DataError(Location{spec.training_data.path, 0, "", ""}, "training data has no usable images");
   if (val.images.empty())
     throw DataError(Location{spec.training_data.path, 0, "", ""}, "no validation images (the training set is too small to split)");
+  if (train_on_validation) {  // before tiling, so the validation images' tiles are trained on too
+    train.images.insert(train.images.end(), val.images.begin(), val.images.end());
+    train.declared_classes.insert(train.declared_classes.end(), val.declared_classes.begin(), val.declared_classes.end());
+  }
   if (const auto& grid = spec.params.tile_grid_size) {
     // Tiles of the training images only: the validation images are scored whole, through tiled
     // inference (tiled_detector). Split first, so no tile of a validation image is trained on.

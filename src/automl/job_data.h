@@ -25,8 +25,11 @@ TrainConfig to_train_config(const TrainingParams& params);
 // training images split off with `seed` (R1.24). DataError when either is empty. With
 // tile_grid_size the training images' tiles follow them as samples of their own (R8.6).
 // `rejected`, when given, receives the image files the readers left out (missing, unreadable header).
+// train_on_validation (AutoMode's refit): the validation images are also trained on; they stay the
+// validation set, scored as training metrics (TrainConfig::validation_in_training).
 std::pair<Dataset, Dataset> read_job_data(const JobSpec& spec, std::uint64_t seed,
-                                          std::vector<UnusableImage>* rejected = nullptr);
+                                          std::vector<UnusableImage>* rejected = nullptr,
+                                          bool train_on_validation = false);
 
 // DataError naming the job file when a data path does not exist.
 void check_data_paths(const JobSpec& spec);

@@ -253,10 +253,23 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     spec.params = trial_params(spec, sweep::TrialConfig{config.value("subspace", std::size_t(0)),
                                                         config.value("values", nlohmann::json::object())});
     spec_params = spec.params;
-    auto data = read_job_data(spec, job_seed(spec.params));
+    // AutoMode's last trial may refit the best configuration on the training and validation
+    // images together (docs/automode.md): its evaluation then scores images it trained on.
+    const bool refit = config.value("source", "") == "refit";
+    auto data = read_job_data(spec, job_seed(spec.params), nullptr, refit);
     leave_out_recorded_images(data, job.skipped_images, spec.training_data.given);
     TrainConfig cfg = to_train_config(spec.params);
     cfg.threads = options.threads;
+    if (refit) {
+      cfg.validation_in_training = true;
+      cfg.log_training_metrics = false;
+      cfg.log_validation_loss = false;
+      cfg.package_metrics["refit_of"] = config.value("refit_of", "");
+      cfg.package_metrics["trained_on"] = "training and validation images";
+      log::info("trial {}: refit of trial {} on {} images (training + validation), {} epochs; its validation "
+                "images are among them, so their scores are recorded as training metrics (*_train)",
+                id, config.value("refit_of", ""), data.first.images.size(), cfg.epochs);
+    }
     if (std::string from = initial_weights(spec, *rs, ws); !from.empty()) cfg.init_weights = from;
     const std::string dir = ws.trial_dir(job.name, id);
     ProgressHook progress;

@@ -327,20 +327,37 @@ class Scheduler {
     }
   }
 
-  // The best trial so far: its id as the job's tag, its package as the job's best model.
+  // The best trial so far: its id as the job's tag, its package as the job's best model. When
+  // AutoMode's refit of that trial has completed, the refit's model (trained on more images) is
+  // published in its place, under the refit's id.
   void publish_best() {
     auto best = rs_.best_trial(spec_.name);
     if (!best || rs_.get_trial(best->trial).status == RunStatus::Running) return;
-    std::string package = join_path(ws_.trial_dir(spec_.name, best->trial), "model");
+    std::string chosen = best->trial;
+    if (auto refit = completed_refit_of(best->trial)) chosen = *refit;
+    std::string package = join_path(ws_.trial_dir(spec_.name, chosen), "model");
     if (!fs_exists(join_path(package, "model.pt"))) {
-      log::warn("job {}: the best trial {} left no model package", spec_.name, best->trial);
+      log::warn("job {}: the best trial {} left no model package", spec_.name, chosen);
       return;
     }
     const auto tags = nlohmann::json::parse(rs_.get_job(spec_.name).tags, nullptr, false);
-    if (tags.is_object() && tags.value(kBestTag, "") == best->trial && fs_exists(ws_.best_model_dir(spec_.name))) return;
+    if (tags.is_object() && tags.value(kBestTag, "") == chosen && fs_exists(ws_.best_model_dir(spec_.name))) return;
     copy_model_package(package, ws_.best_model_dir(spec_.name));
-    rs_.set_job_tag(spec_.name, kBestTag, best->trial);
-    log::info("job {}: best trial {} ({} {:.5f})", spec_.name, best->trial, metric_, best->value);
+    rs_.set_job_tag(spec_.name, kBestTag, chosen);
+    if (chosen != best->trial)
+      log::info("job {}: best model: trial {}, the refit of the best trial {} ({} {:.5f}) on training + validation images",
+                spec_.name, chosen, best->trial, metric_, best->value);
+    else
+      log::info("job {}: best trial {} ({} {:.5f})", spec_.name, best->trial, metric_, best->value);
+  }
+
+  std::optional<std::string> completed_refit_of(const std::string& trial) {
+    for (const auto& t : rs_.list_trials(spec_.name)) {
+      if (t.status != RunStatus::Completed) continue;
+      const auto meta = nlohmann::json::parse(t.config, nullptr, false);
+      if (meta.is_object() && meta.value("source", "") == "refit" && meta.value("refit_of", "") == trial) return t.id;
+    }
+    return std::nullopt;
   }
 
   SweepResult finish(bool interrupted) {
@@ -407,6 +424,7 @@ std::vector<PastTrial> past_trials(store::RunStore& rs, const std::string& job) 
   std::vector<PastTrial> out;
   for (const auto& t : rs.list_trials(job)) {
     PastTrial p;
+    p.id = t.id;
     const auto meta = nlohmann::json::parse(t.config, nullptr, false);
     if (meta.is_object()) p.meta = meta;
     p.config.subspace = p.meta.value("subspace", std::size_t(0));
@@ -414,7 +432,10 @@ std::vector<PastTrial> past_trials(store::RunStore& rs, const std::string& job) 
     p.finished = store::is_final(t.status);
     const store::MetricHistory h = rs.metric_history(t.id);
     if (p.finished && t.status != RunStatus::Failed)
-      if (auto best = store::best_point(h, metric)) p.objective = best->value;
+      if (auto best = store::best_point(h, metric)) {
+        p.objective = best->value;
+        p.best_epoch = best->epoch;
+      }
     if (p.finished) p.minutes = store::seconds_between(t.times.started, t.times.ended).value_or(0) / 60.0;
     if (auto it = h.find("epoch_seconds"); it != h.end() && !it->second.empty()) {
       double sum = 0;
@@ -564,8 +585,10 @@ void print_job_plan(const JobSpec& spec, const SweepOptions& options) {
   }
   if (spec.mode() == JobMode::AutoMode && int(plan.size()) < spec.limits.max_trials)
     out << fmt::format("then: up to {} refinement trials (TPE around the best finished configuration: learning_rate, "
-                       "number_of_epochs, image_size), each started only when its estimate fits the time left\n",
-                       spec.limits.max_trials - int(plan.size()));
+                       "number_of_epochs, image_size), each started only when its estimate fits the time left and "
+                       "leaves room for the refit; last, when it fits, a refit of the best configuration on the "
+                       "training and validation images ({} + {}) for the epochs it needed, which becomes the best model\n",
+                       spec.limits.max_trials - int(plan.size()), cost.data().train_images, cost.data().validation_images);
   if (!unbuilt.empty())
     out << fmt::format("{} of the {} planned trials use {}, not implemented yet: each of them fails when it starts and "
                        "the sweep goes on with the others (models that train today: {})\n",

@@ -13,6 +13,7 @@ namespace autodet {
 nlohmann::json Proposal::to_json() const {
   nlohmann::json j{{"subspace", config.subspace}, {"values", config.values}, {"source", source}};
   if (portfolio_index >= 0) j["portfolio_index"] = portfolio_index;
+  if (!refit_of.empty()) j["refit_of"] = refit_of;
   if (estimated_minutes) j["estimated_minutes"] = *estimated_minutes;
   if (estimated_epoch_seconds > 0) {
     j["estimated_epoch_seconds"] = estimated_epoch_seconds;

@@ -16,9 +16,11 @@ namespace autodet {
 
 // One earlier trial of the job, as the run store has it.
 struct PastTrial {
+  std::string id;  // the run store's trial id ("" in a dry run's simulation)
   sweep::TrialConfig config;
   nlohmann::json meta = nlohmann::json::object();  // the trial's stored config: source, estimates, ...
   std::optional<double> objective;  // best primary metric; none while queued/running, or failed
+  int best_epoch = -1;              // 0-based epoch of the objective (-1 without one)
   bool finished = false;
   double minutes = 0;               // run time, when finished
   double mean_epoch_seconds = 0;    // mean of its epochs' wall times (0 without epochs)
@@ -32,6 +34,7 @@ struct Proposal {
   std::optional<double> estimated_minutes;  // training time, when it can be estimated
   double estimated_epoch_seconds = 0;       // 0 when unknown
   double cost_correction = 1;               // the cost model's correction the estimate was made with
+  std::string refit_of;                     // AutoMode's refit: the trial whose configuration it retrains
 
   // What the run store keeps of it (TrialRecord::config).
   nlohmann::json to_json() const;

@@ -219,6 +219,13 @@ void show_job(const Args& a) {
   else
     field("best trial", fmt::format("{} ({} {:.5f} at epoch {})", j["best_trial"].get<std::string>(),
                                     j["ranking_metric"].get<std::string>(), j["best_metric"].get<double>(), j["best_epoch"].get<int>() + 1));
+  // AutoMode's refit: the published model is the best trial's configuration trained again on the
+  // training and validation images (docs/automode.md).
+  const json& tags = j["tags"];
+  if (!j["best_trial"].is_null() && tags.is_object() && tags.contains("automl_best_child_run_id") &&
+      tags["automl_best_child_run_id"].is_string() && tags["automl_best_child_run_id"] != j["best_trial"])
+    field("best model", fmt::format("{}: trial {}'s configuration refit on the training and validation images",
+                                    tags["automl_best_child_run_id"].get<std::string>(), j["best_trial"].get<std::string>()));
   if (j["trials"].empty()) {
     log::out() << "\nno trials yet\n";
     return;
@@ -236,7 +243,9 @@ void show_job(const Args& a) {
   for (const json& t : trials) {
     int epochs = 0;
     for (const auto& e : t["metric_epochs"]) epochs = std::max(epochs, e.empty() ? 0 : e.back().get<int>() + 1);  // epochs are numbered from 0
-    rows.push_back({t["id"], t["status"], metric_text(t["best_metric"]),
+    const json& config = t["config"];
+    const bool refit = config.is_object() && config.value("source", "") == "refit";
+    rows.push_back({t["id"], t["status"], refit ? "refit of " + config.value("refit_of", "?") : metric_text(t["best_metric"]),
                     t["best_epoch"].is_null() ? "-" : std::to_string(t["best_epoch"].get<int>() + 1),
                     std::to_string(epochs), duration_text(t["duration_seconds"]),
                     one ? parameters_text(t["parameters"], {}) : varying.empty() ? "-" : parameters_text(t["parameters"], varying)});

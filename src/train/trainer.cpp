@@ -298,7 +298,10 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     summary.metrics["learning_rate"] = current_lr(*optimizer);
     summary.metrics["images_per_second"] = images / std::max(1e-9, seconds_since(epoch_start));
 
-    const bool evaluate_now = epoch % std::max(1, cfg.evaluation_frequency) == 0 || epoch == cfg.epochs - 1;
+    // A refit has no held-out images to pick an epoch with: it keeps its last, scored once.
+    const bool evaluate_now = cfg.validation_in_training
+                                  ? epoch == cfg.epochs - 1
+                                  : epoch % std::max(1, cfg.evaluation_frequency) == 0 || epoch == cfg.epochs - 1;
     // Evaluation, best weights and periodic checkpoints use the EMA weights (R4.10).
     std::vector<torch::Tensor> training_weights;
     for (auto& [_, tensor] : named_state(model)) training_weights.push_back(tensor.detach().clone());
@@ -310,18 +313,24 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
               : validate_detector(*detector, val_loader, validation, classes, nms, eo, device, precision,
                                   cfg.log_validation_loss, epoch);
       auto m = report_metrics(vr.report);
-      summary.metrics.insert(m.begin(), m.end());
-      if (vr.loss) summary.metrics["log_loss"] = *vr.loss;
+      if (cfg.validation_in_training) {
+        for (const auto& [name, value] : m)
+          if (name != "log_loss_train") summary.metrics[name + "_train"] = value;
+        append_per_label(per_label_train, vr.report);
+      } else {
+        summary.metrics.insert(m.begin(), m.end());
+        if (vr.loss) summary.metrics["log_loss"] = *vr.loss;
+        append_per_label(per_label, vr.report);
+      }
       summary.metrics["validation_seconds"] = vr.seconds;
       summary.evaluated = true;
-      append_per_label(per_label, vr.report);
       const double score = by_coco_ap ? (vr.report.coco ? std::max(0.0, vr.report.coco->stats[0]) : 0.0)
                                       : vr.report.mean_average_precision.value_or(0.0);
       summary.best = stopper.update(epoch, score, cfg.metric_type == "none");
       if (summary.best) {
         best_metrics = summary.metrics;
         save_weights(join_path(trial_dir, "best.pt"), model, {{"epoch", epoch}, {"classes", classes}, {"architecture", arch()}});
-        summary.evaluation_file = write_best_evaluation(trial_dir, vr, eo, epoch);
+        if (!cfg.validation_in_training) summary.evaluation_file = write_best_evaluation(trial_dir, vr, eo, epoch);
       }
       summary.report = std::move(vr.report);
       if (train_eval_loader) {
@@ -378,6 +387,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
                    {"stopped_early", result.stopped_early}, {"metrics", best_metrics},
                    {"train_duration_seconds", elapsed_before + seconds_since(run_start)}};
     if (!per_label_train.empty()) pkg.metrics["per_label_metrics_train"] = per_label_train;
+    for (const auto& [key, value] : cfg.package_metrics.items()) pkg.metrics[key] = value;
     result.package_dir = join_path(trial_dir, "model");
     write_model_package(result.package_dir, pkg, [&](const std::string& path) {
       save_weights(path, model, {{"classes", classes}, {"architecture", arch()}, {"epoch", result.best_epoch}});

@@ -64,6 +64,11 @@ struct TrainConfig {
   bool rcnn_augment = false;  // the R-CNN family's augmentations (R4.4) instead of YOLOv5's
   bool log_validation_loss = true;
   bool log_training_metrics = false;  // also evaluate on the training images (metrics named *_train)
+  // The validation images are among the training images (AutoMode's refit on training + validation
+  // data, docs/automode.md): their evaluation scores images the model learnt from, so its metrics
+  // are recorded as training metrics (*_train), with no validation evaluation record; nothing
+  // ranks the run by them.
+  bool validation_in_training = false;
   std::string precision = "auto";
   std::string device = "auto";
   int workers = 0;
@@ -82,6 +87,8 @@ struct TrainConfig {
   std::optional<InferenceSettings> validation_settings;
   // Written over the package's default inference settings (settings.json): the tiling, say.
   nlohmann::json package_settings = nlohmann::json::object();
+  // Added to the package's metrics (model.json): what a sweep knows of the run, e.g. a refit's source trial.
+  nlohmann::json package_metrics = nlohmann::json::object();
 };
 
 // What each epoch produced, for hooks.

@@ -229,6 +229,92 @@ TEST(AutoMode, PretrainedEntriesComeFirstWhenTheirWeightsAreAtHand) {
   }
 }
 
+// The refit: once a trial has finished, the best one's configuration is retrained on the training
+// and validation images for the epochs it needed; every other trial must leave room for it (time
+// and max_trials), it waits for running trials, and nothing follows it.
+TEST(AutoMode, TheRefitOfTheBestTrialIsKeptRoomForAndComesLast) {
+  const std::string head =
+      "type: automl\ntask: image_object_detection\ntarget_column_name: label\ntraining_data: {path: d}\n";
+  const CostModel cost(DataSize{128, 32, 1}, 20e9);
+  const WeightsAtHand nano_only = [](const PortfolioEntry& e) {
+    return e.weights == "none" || (e.model_name == "yolov5" && e.model_size == "nano");
+  };
+  auto finished = [](const Proposal& p, const std::string& id, double objective, int best_epoch) {
+    PastTrial t;
+    t.id = id;
+    t.config = p.config;
+    t.meta = p.to_json();
+    t.finished = true;
+    t.objective = objective;
+    t.best_epoch = best_epoch;
+    return t;
+  };
+  JobSpec spec = parse_job_yaml_text(head + "limits: {max_trials: 20}\n", "job.yml", "/tmp");
+  auto source = make_automode_source(spec, cost, nano_only);
+  const auto first = source->next({}, std::nullopt);
+  ASSERT_TRUE(first);
+  const PastTrial done = finished(*first, "j_0", 0.6, 24);
+
+  // Without a timeout and with trials to spare, refinement goes on.
+  auto next = source->next({done}, std::nullopt);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->source, "refine");
+
+  // The last trial allowed is the refit: the best trial's values, 25 epochs, no early stopping,
+  // estimated on 160 training images.
+  JobSpec two = parse_job_yaml_text(head + "limits: {max_trials: 2}\n", "job.yml", "/tmp");
+  auto refit = make_automode_source(two, cost, nano_only)->next({done}, std::nullopt);
+  ASSERT_TRUE(refit);
+  EXPECT_EQ(refit->source, "refit");
+  EXPECT_EQ(refit->refit_of, "j_0");
+  EXPECT_EQ(refit->to_json()["refit_of"], "j_0");
+  EXPECT_EQ(refit->config.values["number_of_epochs"], 25);
+  EXPECT_EQ(refit->config.values["early_stopping"], false);
+  EXPECT_EQ(refit->config.values["model_size"], "nano");
+  EXPECT_EQ(refit->config.values["pretrained_weights"], "coco");
+  EXPECT_EQ(refit->config.values["learning_rate"], done.config.values["learning_rate"]);
+  const TrainingParams rp = trial_params(two, refit->config);
+  EXPECT_FALSE(rp.early_stopping);
+  EXPECT_DOUBLE_EQ(refit->estimated_epoch_seconds, CostModel(DataSize{160, 32, 1}, 20e9).epoch_seconds(rp));
+  EXPECT_GT(refit->estimated_epoch_seconds, cost.epoch_seconds(rp));
+
+  // A better trial later is the one refit.
+  PastTrial better = finished(*next, "j_1", 0.7, 9);
+  refit = make_automode_source(two, cost, nano_only)->next({done, better}, std::nullopt);
+  ASSERT_TRUE(refit);
+  EXPECT_EQ(refit->refit_of, "j_1");
+  EXPECT_EQ(refit->config.values["number_of_epochs"], 10);
+
+  // With a timeout: no refinement that would not leave the refit its minutes; the refit itself
+  // when it fits, else refinement as before.
+  const double refit_minutes = *refit->estimated_minutes;
+  auto timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * 1.01);
+  ASSERT_TRUE(timed);
+  EXPECT_EQ(timed->source, "refit");
+  timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * 0.99);
+  if (timed) EXPECT_EQ(timed->source, "refine");
+  timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * 20);
+  ASSERT_TRUE(timed);
+  EXPECT_EQ(timed->source, "refine");
+  EXPECT_LE(*timed->estimated_minutes + refit_minutes, refit_minutes * 20);
+
+  // It waits for a running trial, and nothing follows it.
+  PastTrial running = better;
+  running.id = "j_2";
+  running.finished = false;
+  running.objective.reset();
+  JobSpec three = parse_job_yaml_text(head + "limits: {max_trials: 3}\n", "job.yml", "/tmp");
+  EXPECT_FALSE(make_automode_source(three, cost, nano_only)->next({done, running}, std::nullopt));
+  running.finished = true;
+  refit = make_automode_source(three, cost, nano_only)->next({done, running}, std::nullopt);
+  ASSERT_TRUE(refit);
+  EXPECT_EQ(refit->refit_of, "j_0");
+  PastTrial refitted = finished(*refit, "j_2", 0.0, -1);
+  refitted.objective.reset();
+  EXPECT_FALSE(make_automode_source(spec, cost, nano_only)->next({done, better, refitted}, std::nullopt));
+  EXPECT_FALSE(make_automode_source(spec, cost, nano_only)->next({done, better, refitted}, 1000.0));
+}
+
 // torchvision's COCO detectors enter only when their estimate fits the time left: on a CPU with a
 // half-hour budget they are left out, and the dry run's reasons say so; with the time for them
 // they train at min_size 512 with the ResNet frozen up to layer3.

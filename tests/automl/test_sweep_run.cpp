@@ -220,3 +220,39 @@ TEST(SweepRun, JobTimeoutCancelsTheRunningTrialAndStartsNoOther) {
   EXPECT_GE(evaluations(tr), 1u);
   EXPECT_TRUE(fs_exists(t / "ws/jobs/late/best_model/model.pt"));
 }
+
+// AutoMode's last trial refits the best trial's configuration on the training and validation
+// images (docs/automode.md): with max_trials 2 it follows the first trial at once. Its scores on
+// the validation images, which it trained on, are recorded as training metrics, so the ranking
+// still names the first trial; the job's best model is the refit's, and says where it came from.
+TEST(SweepRun, AutoModeRefitsTheBestTrialOnEveryImageAndPublishesIt) {
+  TempDir t;
+  write_text(t / "job.yml", sweep_job(make_data(t), "refit", 2, 1, 2, "", ""));
+  std::string out;
+  ASSERT_EQ(run_autodet("train " + (t / "job.yml") + " --workspace " + (t / "ws") + " --threads 2", &out), 0) << out;
+  const json j = show(t, "refit");
+  ASSERT_EQ(j["trials"].size(), 2u) << j.dump(2);
+  const json& first = j["trials"][0];
+  const json& refit = j["trials"][1];
+  EXPECT_EQ(first["config"]["source"], "portfolio");
+  EXPECT_EQ(refit["config"]["source"], "refit");
+  EXPECT_EQ(refit["config"]["refit_of"], first["id"]);
+  EXPECT_EQ(refit["status"], "completed") << refit.dump(2);
+  EXPECT_EQ(refit["parameters"]["number_of_epochs"], first["best_epoch"].get<int>() + 1);
+  EXPECT_EQ(refit["parameters"]["early_stopping"], false);
+  EXPECT_TRUE(refit["metrics"].contains("mean_average_precision_train")) << refit["metrics"].dump();
+  EXPECT_FALSE(refit["metrics"].contains("mean_average_precision")) << refit["metrics"].dump();
+  EXPECT_EQ(j["best_trial"], first["id"]);
+  EXPECT_EQ(j["tags"]["automl_best_child_run_id"], refit["id"]);
+  const json metrics = json::parse(read_text(t / "ws/jobs/refit/best_model/metrics.json"));
+  EXPECT_EQ(metrics["refit_of"], first["id"]) << metrics.dump(2);
+  EXPECT_EQ(metrics["epochs_run"], refit["parameters"]["number_of_epochs"]);
+  EXPECT_TRUE(metrics["metrics"].contains("coco_AP_train") || metrics["metrics"].contains("mean_average_precision_train"))
+      << metrics.dump(2);
+  const std::string log = read_text(t / ("ws/jobs/refit/trials/" + refit["id"].get<std::string>() + "/trial.log"));
+  EXPECT_NE(log.find("on 48 images (training + validation)"), std::string::npos) << log;
+  std::string shown;
+  ASSERT_EQ(run_autodet("jobs show refit --workspace " + (t / "ws"), &shown), 0) << shown;
+  EXPECT_NE(shown.find("refit of " + first["id"].get<std::string>()), std::string::npos) << shown;
+  EXPECT_NE(shown.find("best model"), std::string::npos) << shown;
+}
