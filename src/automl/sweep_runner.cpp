@@ -351,11 +351,26 @@ class Scheduler {
       log::info("job {}: best trial {} ({} {:.5f})", spec_.name, best->trial, metric_, best->value);
   }
 
+  // The refit of `trial` whose model replaces that trial's: one that completed, or one the deadline
+  // (or a stop) cut after at least kRefitShare of its epochs, which then kept its last weights.
+  static constexpr double kRefitShare = 0.9;
   std::optional<std::string> completed_refit_of(const std::string& trial) {
     for (const auto& t : rs_.list_trials(spec_.name)) {
-      if (t.status != RunStatus::Completed) continue;
       const auto meta = nlohmann::json::parse(t.config, nullptr, false);
-      if (meta.is_object() && meta.value("source", "") == "refit" && meta.value("refit_of", "") == trial) return t.id;
+      if (!meta.is_object() || meta.value("source", "") != "refit" || meta.value("refit_of", "") != trial) continue;
+      if (t.status == RunStatus::Completed) return t.id;
+      if (t.status != RunStatus::Canceled && t.status != RunStatus::Terminated) continue;
+      const std::string metrics = join_path(ws_.trial_dir(spec_.name, t.id), "model/metrics.json");
+      const auto params = nlohmann::json::parse(t.parameters, nullptr, false);
+      if (!fs_exists(metrics) || !params.is_object()) continue;
+      const auto m = nlohmann::json::parse(read_file(metrics), nullptr, false);
+      const int epochs = params.value("number_of_epochs", 0);
+      const int run = m.is_object() ? m.value("epochs_run", 0) : 0;
+      if (epochs > 0 && run >= kRefitShare * epochs) {
+        log::info("job {}: the refit {} was stopped after {} of its {} epochs; its last weights are kept", spec_.name,
+                  t.id, run, epochs);
+        return t.id;
+      }
     }
     return std::nullopt;
   }

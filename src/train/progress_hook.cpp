@@ -68,7 +68,11 @@ void ProgressHook::on_epoch_end(const EpochSummary& s) {
   std::string line = fmt::format("epoch {:>3}/{}  loss {:.4f} ({})  {:.1f} img/s  {:.0f}s", s.epoch + 1, s.epochs,
                                  get(s.metrics, "log_loss_train"), loss_parts(s.metrics), get(s.metrics, "images_per_second"),
                                  s.seconds);
-  if (s.evaluated) {
+  if (s.evaluated && !s.metrics.count("mean_average_precision") && s.metrics.count("mean_average_precision_train")) {
+    // A refit: its validation images are among its training images.
+    line += fmt::format("  mAP on training images {:.4f}", get(s.metrics, "mean_average_precision_train"));
+    if (s.metrics.count("coco_AP_train")) line += fmt::format("  COCO mAP {:.4f}", get(s.metrics, "coco_AP_train"));
+  } else if (s.evaluated) {
     line += fmt::format("  mAP {:.4f}", get(s.metrics, "mean_average_precision"));
     if (s.metrics.count("coco_AP")) line += fmt::format("  COCO mAP {:.4f}", get(s.metrics, "coco_AP"));
     if (s.metrics.count("log_loss")) line += fmt::format("  val loss {:.4f}", get(s.metrics, "log_loss"));

@@ -366,11 +366,21 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
     }
   }
 
-  result.best_epoch = stopper.best_epoch();
+  // A refit stopped before its end (the job's deadline, a stop request) keeps what it reached: it
+  // has no held-out images to pick another epoch with, and with the learning rate annealed its last
+  // epochs move the weights little. The sweep decides whether that is far enough (docs/automode.md).
+  int refit_cut_epoch = -1;
+  const std::string best_path = join_path(trial_dir, "best.pt");
+  if (cfg.validation_in_training && (result.terminated || result.timed_out) && result.epochs_run > 0 &&
+      !fs_exists(best_path)) {
+    refit_cut_epoch = result.epochs_run - 1;
+    ema.copy_to(model);
+    save_weights(best_path, model, {{"epoch", refit_cut_epoch}, {"classes", classes}, {"architecture", arch()}});
+  }
+  result.best_epoch = refit_cut_epoch >= 0 ? refit_cut_epoch : stopper.best_epoch();
   result.best_score = stopper.best_score();
   if (by_coco_ap) result.score_name = "COCO AP@[.5:.95]";
   result.best_metrics = best_metrics;
-  const std::string best_path = join_path(trial_dir, "best.pt");
   if (fs_exists(best_path) && !result.interrupted) {
     load_weights(best_path, model, device);
     ModelPackage pkg;

@@ -251,6 +251,7 @@ TEST(SweepRun, AutoModeRefitsTheBestTrialOnEveryImageAndPublishesIt) {
       << metrics.dump(2);
   const std::string log = read_text(t / ("ws/jobs/refit/trials/" + refit["id"].get<std::string>() + "/trial.log"));
   EXPECT_NE(log.find("on 48 images (training + validation)"), std::string::npos) << log;
+  EXPECT_NE(log.find("mAP on training images"), std::string::npos) << log;
   std::string shown;
   ASSERT_EQ(run_autodet("jobs show refit --workspace " + (t / "ws"), &shown), 0) << shown;
   EXPECT_NE(shown.find("refit of " + first["id"].get<std::string>()), std::string::npos) << shown;

@@ -192,3 +192,53 @@ TEST(Trainer, TiledValidationScoresTheFullResolutionImagesAndShipsTheTiling) {
   EXPECT_EQ(read_model_package(r.package_dir).settings["tile_grid_size"], "2x2");
 
 }
+
+// AutoMode's refit (validation images among the training images): scored once, at its last epoch,
+// as training metrics and with no evaluation record; stopped early, it keeps its last weights.
+TEST(Trainer, ARefitIsScoredOnceAsTrainingMetricsAndKeepsItsLastWeightsWhenCut) {
+  TinyData d;
+  Dataset all = d.train;
+  all.images.insert(all.images.end(), d.val.images.begin(), d.val.images.end());
+  TrainConfig c = tiny_config();
+  c.validation_in_training = true;
+  c.package_metrics = {{"refit_of", "job_0"}};
+  {
+    TempDir out;
+    Recorder rec;
+    TrainResult r = train_detector(c, all, d.val, out.path(), false, {&rec});
+    ASSERT_EQ(rec.epochs.size(), 3u);
+    EXPECT_FALSE(rec.epochs[0].evaluated);
+    EXPECT_FALSE(rec.epochs[1].evaluated);
+    ASSERT_TRUE(rec.epochs[2].evaluated);
+    const auto& m = rec.epochs[2].metrics;
+    EXPECT_TRUE(m.count("mean_average_precision_train"));
+    EXPECT_FALSE(m.count("mean_average_precision"));
+    EXPECT_FALSE(m.count("log_loss"));
+    EXPECT_TRUE(rec.epochs[2].evaluation_file.empty());
+    EXPECT_FALSE(fs_exists(join_path(out.path(), "evaluation.json")));
+    EXPECT_EQ(r.best_epoch, 2);
+    ASSERT_FALSE(r.package_dir.empty());
+    const ModelPackage p = read_model_package(r.package_dir);
+    EXPECT_EQ(p.metrics["refit_of"], "job_0");
+    EXPECT_TRUE(p.metrics["metrics"].contains("mean_average_precision_train"));
+  }
+  {
+    TempDir out;
+    std::atomic<bool> terminate{false};
+    struct TerminateAfter : TrainHook {
+      std::atomic<bool>* flag = nullptr;
+      void on_epoch_end(const EpochSummary& s) override {
+        if (s.epoch == 1) flag->store(true);
+      }
+    } hook;
+    hook.flag = &terminate;
+    TrainResult r = train_detector(c, all, d.val, out.path(), false, {&hook}, nullptr, &terminate);
+    EXPECT_TRUE(r.terminated);
+    EXPECT_EQ(r.epochs_run, 2);
+    EXPECT_EQ(r.best_epoch, 1);
+    ASSERT_FALSE(r.package_dir.empty());
+    const ModelPackage p = read_model_package(r.package_dir);
+    EXPECT_EQ(p.metrics["epochs_run"], 2);
+    EXPECT_EQ(p.metrics["best_epoch"], 1);
+  }
+}
