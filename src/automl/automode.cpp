@@ -151,14 +151,19 @@ class AutoModeSource : public TrialSource {
       if (t.finished && t.objective && i >= 0 && i < int(portfolio.size()) && portfolio[std::size_t(i)].pretrained())
         fine_tuned = true;
     }
+    // Before any fine-tuned trial has a result, a pretrained entry that fits with at least half of
+    // its epochs, cut to the epochs that fit, starts before any entry from scratch: on a slow
+    // machine a short fine-tune still beats a full trial from random weights (docs/automode.md).
+    std::optional<Proposal> shortened;
     for (int i = after + 1; slot_besides_refit && i < int(portfolio.size()); ++i) {
       if (!usable_[std::size_t(i)]) continue;
       const bool pretrained = portfolio[std::size_t(i)].pretrained();
       if (fine_tuned && !pretrained) break;
       Proposal p = estimated(config_of(portfolio[std::size_t(i)].to_values()), "portfolio");
       p.portfolio_index = i;
-      if (!left || *p.estimated_minutes <= *left) return p;
+      if (!left || *p.estimated_minutes <= *left) return !pretrained && shortened ? *shortened : p;
       if (portfolio[std::size_t(i)].costly()) continue;  // never a trial cut short
+      if (pretrained && !fine_tuned && !shortened) shortened = cut_to_fit(p, *left);
       // Nothing fitting, a fine-tuned model cut at the deadline still beats one from scratch.
       if (!cheapest || (pretrained && !cheapest_pretrained) ||
           (pretrained == cheapest_pretrained && *p.estimated_minutes < *cheapest->estimated_minutes)) {
@@ -166,6 +171,7 @@ class AutoModeSource : public TrialSource {
         cheapest_pretrained = pretrained;
       }
     }
+    if (shortened) return shortened;
     if (past.empty()) return cheapest;  // nothing fits: one model cut at the deadline beats none
     if (slot_besides_refit && (!left || *left > 0))
       if (auto r = refine(past, left)) return r;
@@ -196,6 +202,22 @@ class AutoModeSource : public TrialSource {
     p.cost_correction = cost_.correction();
     p.estimated_minutes = p.estimated_epoch_seconds * params.number_of_epochs / 60.0;
     return p;
+  }
+
+  // The proposal with as many epochs as fit in `minutes`, when that is at least half of its own
+  // and the job does not set number_of_epochs itself.
+  std::optional<Proposal> cut_to_fit(const Proposal& p, double minutes) const {
+    if (spec_.param_where.count("number_of_epochs") || p.estimated_epoch_seconds <= 0)
+      return std::nullopt;
+    const int full = trial_params(spec_, p.config).number_of_epochs;
+    const int fit = int(std::floor(minutes * 60.0 / p.estimated_epoch_seconds));
+    if (fit < 1 || 2 * fit < full) return std::nullopt;
+    sweep::TrialConfig config = p.config;
+    config.values["number_of_epochs"] = std::min(fit, full);
+    config.values.erase("early_stopping_delay");  // follows number_of_epochs (estimated())
+    Proposal cut = estimated(std::move(config), p.source);
+    cut.portfolio_index = p.portfolio_index;
+    return cut;
   }
 
   static const PastTrial* best_finished(const std::vector<PastTrial>& past) {

@@ -203,6 +203,32 @@ TEST(AutoMode, PretrainedEntriesComeFirstWhenTheirWeightsAreAtHand) {
     EXPECT_EQ(next->source, "portfolio");
     EXPECT_EQ(next->config.values["pretrained_weights"], "none");
   }
+  // On a machine too slow for a pretrained entry's epochs, it starts cut to the epochs that fit
+  // (at least half of them) rather than leaving the first trial to an entry from scratch.
+  {
+    JobSpec spec = parse_job_yaml_text(head, "job.yml", "/tmp");
+    auto source = make_automode_source(spec, cost, nano_only);
+    const auto full = source->next({}, std::nullopt);
+    ASSERT_TRUE(full && full->estimated_minutes);
+    EXPECT_EQ(full->config.values["number_of_epochs"], 40);
+    const double minutes = 0.61 * *full->estimated_minutes;
+    const auto cut = source->next({}, minutes);
+    ASSERT_TRUE(cut && cut->estimated_minutes);
+    EXPECT_EQ(cut->config.values["pretrained_weights"], "coco");
+    EXPECT_EQ(cut->portfolio_index, full->portfolio_index);
+    EXPECT_EQ(cut->config.values["number_of_epochs"], 24);
+    EXPECT_EQ(cut->config.values["early_stopping_delay"], 12);
+    EXPECT_LE(*cut->estimated_minutes, minutes);
+    // Less than half of its epochs: not worth it, the scratch entry that fits goes first.
+    const auto scratch = source->next({}, 0.47 * *full->estimated_minutes);
+    ASSERT_TRUE(scratch);
+    EXPECT_EQ(scratch->config.values["pretrained_weights"], "none");
+    // A job that sets number_of_epochs is not cut.
+    JobSpec fixed = parse_job_yaml_text(head + "training_parameters: {number_of_epochs: 40}\n", "job.yml", "/tmp");
+    const auto kept = make_automode_source(fixed, cost, nano_only)->next({}, minutes);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->config.values["pretrained_weights"], "none");
+  }
   order = first_of("", nano_only);
   EXPECT_EQ(order[0]["model_name"], "yolov5");
   EXPECT_EQ(order[0]["pretrained_weights"], "coco");
