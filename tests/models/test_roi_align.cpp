@@ -76,40 +76,51 @@ TEST(RoiAlign, MatchesTorchvisionForwardAndBackward) {
   if (rc != 0 && WIFEXITED(rc) && WEXITSTATUS(rc) == 3) GTEST_SKIP() << read_text(dir / "err.txt");
   ASSERT_EQ(rc, 0) << read_text(dir / "err.txt");
   const json out = json::parse(read_text(dir / "out.json"))["cases"];
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const auto& c = cases[i];
-    SCOPED_TRACE("case " + std::to_string(i));
-    auto x = input.clone().requires_grad_(true);
-    auto y = models::roi_align(x, rois, c.scale, c.ph, c.pw, c.sampling, c.aligned);
-    (y * weights[i]).sum().backward();
-    auto want_y = from_nested(out[i]["output"], y.sizes());
-    auto want_g = from_nested(out[i]["grad"], x.sizes());
-    const double fy = (y.detach() - want_y).abs().max().item<double>();
-    const double fg = (x.grad() - want_g).abs().max().item<double>();
-    EXPECT_LT(fy, 1e-5);
-    EXPECT_LT(fg, 1e-5);
-    EXPECT_GT(want_y.abs().max().item<double>(), 0.1);  // not a trivially zero case
-    std::printf("case %zu: max |forward - torchvision| %.2e, |grad - torchvision| %.2e\n", i, fy, fg);
-  }
+  // Both layouts: channels-last maps (as the FPN gives them) take their own kernels.
+  for (const auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast})
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const auto& c = cases[i];
+      const bool nhwc = format == at::MemoryFormat::ChannelsLast;
+      SCOPED_TRACE("case " + std::to_string(i) + (nhwc ? ", channels-last" : ""));
+      auto x = input.clone(format).requires_grad_(true);
+      auto y = models::roi_align(x, rois, c.scale, c.ph, c.pw, c.sampling, c.aligned);
+      EXPECT_EQ(y.is_contiguous(at::MemoryFormat::ChannelsLast) && !y.is_contiguous(), nhwc);
+      (y * weights[i]).sum().backward();
+      EXPECT_EQ(x.grad().sizes(), x.sizes());
+      auto want_y = from_nested(out[i]["output"], y.sizes());
+      auto want_g = from_nested(out[i]["grad"], x.sizes());
+      const double fy = (y.detach() - want_y).abs().max().item<double>();
+      const double fg = (x.grad() - want_g).abs().max().item<double>();
+      EXPECT_LT(fy, 1e-5);
+      EXPECT_LT(fg, 1e-5);
+      EXPECT_GT(want_y.abs().max().item<double>(), 0.1);  // not a trivially zero case
+      std::printf("case %zu%s: max |forward - torchvision| %.2e, |grad - torchvision| %.2e\n", i,
+                  nhwc ? " (channels-last)" : "", fy, fg);
+    }
 }
 
 TEST(RoiAlign, GradientIsTheFiniteDifference) {
   torch::manual_seed(2);
-  auto x = torch::randn({1, 2, 6, 7}, torch::kDouble).requires_grad_(true);
+  const auto x0 = torch::randn({1, 2, 6, 7}, torch::kDouble);
   auto rois = torch::tensor({{0.0, 0.7, 1.1, 5.3, 4.9}, {0.0, -1.0, 2.0, 3.0, 8.0}}, torch::kDouble);
   auto w = torch::randn({2, 2, 3, 3}, torch::kDouble);
-  auto f = [&](const torch::Tensor& in) { return (models::roi_align(in, rois, 1.0, 3, 3, 2, false) * w).sum(); };
-  f(x).backward();
-  auto g = x.grad().clone();
-  const double eps = 1e-6;
-  torch::NoGradGuard ng;
-  auto flat = x.detach().clone().view({-1});
-  for (std::int64_t i = 0; i < flat.numel(); ++i) {
-    auto plus = flat.clone(), minus = flat.clone();
-    plus[i] += eps;
-    minus[i] -= eps;
-    const double num = (f(plus.view(x.sizes())).item<double>() - f(minus.view(x.sizes())).item<double>()) / (2 * eps);
-    EXPECT_NEAR(g.view({-1})[i].item<double>(), num, 1e-6) << "element " << i;
+  for (const auto format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+    SCOPED_TRACE(format == at::MemoryFormat::ChannelsLast ? "channels-last" : "contiguous");
+    auto x = x0.clone(format).requires_grad_(true);
+    auto f = [&](const torch::Tensor& in) { return (models::roi_align(in, rois, 1.0, 3, 3, 2, false) * w).sum(); };
+    f(x).backward();
+    auto g = x.grad().contiguous();
+    const double eps = 1e-6;
+    torch::NoGradGuard ng;
+    auto flat = x0.clone().view({-1});
+    for (std::int64_t i = 0; i < flat.numel(); ++i) {
+      auto plus = flat.clone(), minus = flat.clone();
+      plus[i] += eps;
+      minus[i] -= eps;
+      const double num = (f(plus.view(x.sizes()).contiguous(format)).item<double>() -
+                          f(minus.view(x.sizes()).contiguous(format)).item<double>()) / (2 * eps);
+      EXPECT_NEAR(g.view({-1})[i].item<double>(), num, 1e-6) << "element " << i;
+    }
   }
 }
 

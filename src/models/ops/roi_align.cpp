@@ -83,8 +83,61 @@ void roi_samples(const T* roi, const Geometry& g, std::vector<Sample<T>>& out, i
       }
 }
 
+// The channels-last inner loops, over a vector of channels. The float versions are compiled for
+// AVX-512, AVX2 and the x86-64 baseline, chosen when the program starts (this file builds with
+// -O3 so that they vectorise: CMakeLists.txt).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define AUTODET_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define AUTODET_VECTOR_CLONES
+#endif
+
+// a += w1 v1 + w2 v2 + w3 v3 + w4 v4 (one bilinear sample of every channel)
 template <typename T>
-void forward_kernel(const torch::Tensor& input, const torch::Tensor& rois, torch::Tensor& output, const Geometry& g) {
+void add_sample(T* __restrict a, const T* __restrict v1, const T* __restrict v2, const T* __restrict v3,
+                const T* __restrict v4, T w1, T w2, T w3, T w4, std::int64_t n) {
+  for (std::int64_t c = 0; c < n; ++c) a[c] += w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c];
+}
+AUTODET_VECTOR_CLONES void add_sample(float* __restrict a, const float* __restrict v1, const float* __restrict v2,
+                                      const float* __restrict v3, const float* __restrict v4, float w1, float w2,
+                                      float w3, float w4, std::int64_t n) {
+  for (std::int64_t c = 0; c < n; ++c) a[c] += w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c];
+}
+
+// m += w v
+template <typename T>
+void add_scaled(T* __restrict m, const T* __restrict v, T w, std::int64_t n) {
+  for (std::int64_t c = 0; c < n; ++c) m[c] += v[c] * w;
+}
+AUTODET_VECTOR_CLONES void add_scaled(float* __restrict m, const float* __restrict v, float w, std::int64_t n) {
+  for (std::int64_t c = 0; c < n; ++c) m[c] += v[c] * w;
+}
+
+// The samples of every RoI, computed once (in parallel) for a backward pass.
+template <typename T>
+struct RoiSamples {
+  std::vector<std::vector<Sample<T>>> samples;
+  std::vector<std::int64_t> per_bin;
+  std::vector<T> counts;
+  RoiSamples(const T* rois, std::int64_t K, const Geometry& g)
+      : samples(static_cast<std::size_t>(K)), per_bin(static_cast<std::size_t>(K)), counts(static_cast<std::size_t>(K)) {
+    at::parallel_for(0, K, 16, [&](std::int64_t k0, std::int64_t k1) {
+      for (std::int64_t k = k0; k < k1; ++k) {
+        int gh = 0, gw = 0;
+        roi_samples(rois + k * 5, g, samples[std::size_t(k)], gh, gw, counts[std::size_t(k)]);
+        per_bin[std::size_t(k)] = std::int64_t(gh) * gw;
+      }
+    });
+  }
+};
+
+// output (K, C, ph, pw) from input (N, C, H, W), both contiguous or both channels-last. On
+// channels-last maps (as the FPN gives them: the ResNet runs so) each sample's four pixels are
+// contiguous vectors of channels and the inner loop runs over them; converting the maps would
+// cost more than the pooling. Each output value adds its samples in torchvision's order.
+template <typename T>
+void forward_kernel(const torch::Tensor& input, const torch::Tensor& rois, torch::Tensor& output, const Geometry& g,
+                    bool nhwc) {
   const std::int64_t K = rois.size(0), C = input.size(1), N = input.size(0);
   const T* in = input.data_ptr<T>();
   const T* r = rois.data_ptr<T>();
@@ -92,6 +145,7 @@ void forward_kernel(const torch::Tensor& input, const torch::Tensor& rois, torch
   const std::int64_t plane = g.H * g.W, bins = g.ph * g.pw;
   at::parallel_for(0, K, 1, [&](std::int64_t k0, std::int64_t k1) {
     std::vector<Sample<T>> samples;
+    std::vector<T> acc(nhwc ? static_cast<std::size_t>(C) : 0);
     for (std::int64_t k = k0; k < k1; ++k) {
       const T* roi = r + k * 5;
       const auto b = std::int64_t(roi[0]);
@@ -100,51 +154,77 @@ void forward_kernel(const torch::Tensor& input, const torch::Tensor& rois, torch
       T count = 1;
       roi_samples(roi, g, samples, gh, gw, count);
       const std::int64_t per_bin = std::int64_t(gh) * gw;
+      if (nhwc) {
+        const T* map = in + b * plane * C;
+        const Sample<T>* s = samples.data();
+        for (std::int64_t bin = 0; bin < bins; ++bin) {
+          T* a = acc.data();
+          std::fill(a, a + C, T(0));
+          for (std::int64_t i = 0; i < per_bin; ++i, ++s)
+            add_sample(a, map + s->p1 * C, map + s->p2 * C, map + s->p3 * C, map + s->p4 * C, s->w1, s->w2, s->w3,
+                       s->w4, C);
+          T* o = out + (k * bins + bin) * C;
+          for (std::int64_t c = 0; c < C; ++c) o[c] = a[c] / count;
+        }
+        continue;
+      }
       for (std::int64_t c = 0; c < C; ++c) {
         const T* map = in + (b * C + c) * plane;
         T* o = out + (k * C + c) * bins;
         const Sample<T>* s = samples.data();
         for (std::int64_t bin = 0; bin < bins; ++bin) {
-          T acc = 0;
+          T acc1 = 0;
           for (std::int64_t i = 0; i < per_bin; ++i, ++s)
-            acc += s->w1 * map[s->p1] + s->w2 * map[s->p2] + s->w3 * map[s->p3] + s->w4 * map[s->p4];
-          o[bin] = acc / count;
+            acc1 += s->w1 * map[s->p1] + s->w2 * map[s->p2] + s->w3 * map[s->p3] + s->w4 * map[s->p4];
+          o[bin] = acc1 / count;
         }
       }
     }
   });
 }
 
+// grad_in (zeroed) gets the sum of every RoI's gradient; grad_in and grad_out both contiguous, or
+// both channels-last. The samples of every RoI are computed once; each thread then owns a block of
+// channels and goes RoI by RoI, so no two threads write one value, a RoI's samples come from cache
+// for each of its channels, and each value adds the RoIs in order.
 template <typename T>
-void backward_kernel(const torch::Tensor& grad_out, const torch::Tensor& rois, torch::Tensor& grad_in, const Geometry& g) {
+void backward_kernel(const torch::Tensor& grad_out, const torch::Tensor& rois, torch::Tensor& grad_in, const Geometry& g,
+                     bool nhwc) {
   const std::int64_t K = rois.size(0), C = grad_in.size(1), N = grad_in.size(0);
   const T* go = grad_out.data_ptr<T>();
   const T* r = rois.data_ptr<T>();
   T* gi = grad_in.data_ptr<T>();
   const std::int64_t plane = g.H * g.W, bins = g.ph * g.pw;
-  // Samples of every RoI once; then each thread takes whole channels, so its writes are its own.
-  std::vector<std::vector<Sample<T>>> samples(static_cast<std::size_t>(K));
-  std::vector<std::int64_t> per_bin(static_cast<std::size_t>(K));
-  std::vector<T> counts(static_cast<std::size_t>(K));
-  at::parallel_for(0, K, 16, [&](std::int64_t k0, std::int64_t k1) {
-    for (std::int64_t k = k0; k < k1; ++k) {
-      int gh = 0, gw = 0;
-      roi_samples(r + k * 5, g, samples[std::size_t(k)], gh, gw, counts[std::size_t(k)]);
-      per_bin[std::size_t(k)] = std::int64_t(gh) * gw;
-    }
-  });
-  at::parallel_for(0, C, 1, [&](std::int64_t c0, std::int64_t c1) {
-    for (std::int64_t c = c0; c < c1; ++c)
-      for (std::int64_t k = 0; k < K; ++k) {
-        const auto b = std::int64_t(r[k * 5]);
-        if (b < 0 || b >= N) continue;
+  const RoiSamples<T> all(r, K, g);
+  at::parallel_for(0, C, nhwc ? 16 : 1, [&](std::int64_t c0, std::int64_t c1) {
+    std::vector<T> v(nhwc ? static_cast<std::size_t>(c1 - c0) : 0);
+    for (std::int64_t k = 0; k < K; ++k) {
+      const auto b = std::int64_t(r[k * 5]);
+      if (b < 0 || b >= N) continue;
+      const T count = all.counts[std::size_t(k)];
+      const std::int64_t n = all.per_bin[std::size_t(k)];
+      if (nhwc) {
+        T* map = gi + b * plane * C + c0;
+        const Sample<T>* s = all.samples[std::size_t(k)].data();
+        for (std::int64_t bin = 0; bin < bins; ++bin) {
+          const T* gb = go + (k * bins + bin) * C + c0;
+          for (std::int64_t c = 0; c < c1 - c0; ++c) v[std::size_t(c)] = gb[c] / count;
+          for (std::int64_t i = 0; i < n; ++i, ++s) {
+            // One loop per corner: corners clamped at the border are the same pixel.
+            const std::int64_t p[4] = {s->p1, s->p2, s->p3, s->p4};
+            const T w[4] = {s->w1, s->w2, s->w3, s->w4};
+            for (int j = 0; j < 4; ++j) add_scaled(map + p[j] * C, v.data(), w[j], c1 - c0);
+          }
+        }
+        continue;
+      }
+      for (std::int64_t c = c0; c < c1; ++c) {
         T* map = gi + (b * C + c) * plane;
         const T* g_bins = go + (k * C + c) * bins;
-        const Sample<T>* s = samples[std::size_t(k)].data();
-        const T count = counts[std::size_t(k)];
+        const Sample<T>* s = all.samples[std::size_t(k)].data();
         for (std::int64_t bin = 0; bin < bins; ++bin) {
           const T gb = g_bins[bin] / count;
-          for (std::int64_t i = 0; i < per_bin[std::size_t(k)]; ++i, ++s) {
+          for (std::int64_t i = 0; i < n; ++i, ++s) {
             map[s->p1] += gb * s->w1;
             map[s->p2] += gb * s->w2;
             map[s->p3] += gb * s->w3;
@@ -152,6 +232,7 @@ void backward_kernel(const torch::Tensor& grad_out, const torch::Tensor& rois, t
           }
         }
       }
+    }
   });
 }
 
@@ -160,12 +241,18 @@ class RoiAlignFunction : public torch::autograd::Function<RoiAlignFunction> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& input,
                                const torch::Tensor& rois, double scale, std::int64_t ph, std::int64_t pw,
                                std::int64_t sampling_ratio, bool aligned) {
-    auto x = input.contiguous();
+    const bool nhwc = input.dim() == 4 && input.size(1) > 1 &&
+                      input.suggest_memory_format() == at::MemoryFormat::ChannelsLast;
+    const auto format = nhwc ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+    auto x = input.contiguous(format);
     auto r = rois.to(x.dtype()).contiguous();
     Geometry g{x.size(2), x.size(3), ph, pw, int(sampling_ratio), aligned, scale};
-    auto out = torch::zeros({r.size(0), x.size(1), ph, pw}, x.options());
+    auto out = torch::empty({r.size(0), x.size(1), ph, pw}, x.options().memory_format(format)).zero_();
     if (r.size(0) > 0 && x.numel() > 0)
-      AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "roi_align_forward", [&] { forward_kernel<scalar_t>(x, r, out, g); });
+      AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "roi_align_forward", [&] {
+        forward_kernel<scalar_t>(x, r, out, g, nhwc);
+      });
+    ctx->saved_data["channels_last"] = nhwc;
     ctx->save_for_backward({r});
     ctx->saved_data["shape"] = std::vector<std::int64_t>(x.sizes().begin(), x.sizes().end());
     ctx->saved_data["scale"] = scale;
@@ -183,10 +270,14 @@ class RoiAlignFunction : public torch::autograd::Function<RoiAlignFunction> {
     Geometry g{shape[2], shape[3], ctx->saved_data["ph"].toInt(), ctx->saved_data["pw"].toInt(),
                int(ctx->saved_data["sampling_ratio"].toInt()), ctx->saved_data["aligned"].toBool(),
                ctx->saved_data["scale"].toDouble()};
-    auto go = grads[0].contiguous();
-    auto gi = torch::zeros(shape, go.options());
+    const bool nhwc = ctx->saved_data["channels_last"].toBool();
+    const auto format = nhwc ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+    auto go = grads[0].contiguous(format);
+    auto gi = torch::empty(shape, go.options().memory_format(format)).zero_();  // zeros() drops the format
     if (r.size(0) > 0)
-      AT_DISPATCH_FLOATING_TYPES(go.scalar_type(), "roi_align_backward", [&] { backward_kernel<scalar_t>(go, r, gi, g); });
+      AT_DISPATCH_FLOATING_TYPES(go.scalar_type(), "roi_align_backward", [&] {
+        backward_kernel<scalar_t>(go, r, gi, g, nhwc);
+      });
     return {gi, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };

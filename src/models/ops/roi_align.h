@@ -4,6 +4,7 @@
 // bins) when it is 0); aligned=false keeps the legacy half-pixel convention and clamps the RoI
 // to at least 1x1. Forward and backward are C++ loops over precomputed sample weights,
 // multithreaded (forward over RoIs, backward over channels, so no two threads write one pixel).
+// Channels-last input (as the FPN gives) is pooled in that layout and gives a channels-last output.
 // Tensors on another device are computed on the CPU and moved back.
 #include <torch/types.h>
 
