@@ -11,6 +11,7 @@
 #include "core/diagnostics.h"
 #include "data/formats/csv.h"
 #include "data/loader/detection_loader.h"
+#include "models/cpu_allocator.h"
 #include "models/fastestdet/fastestdet_detector.h"
 #include "train/optimizer.h"
 #include "train/validate_model.h"
@@ -111,5 +112,8 @@ void BM_FastestDetLoop(benchmark::State& state) {
 BENCHMARK(BM_FastestDetLoop)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(30);
 
 }  // namespace
+
+// As the autodet binary does (cli/main.cpp), before any tensor exists.
+static const bool kHugePages = autodet::models::use_huge_page_allocator();
 
 BENCHMARK_MAIN();

@@ -3,6 +3,8 @@
 // 512 x 512 with two boxes each, and batch-1 inference on one of them; frozen BatchNorm, conv1
 // and layer1 frozen as when fine-tuning. bench/run.sh puts each next to bench/rcnn_peer.py,
 // torchvision's same network. Benchmarks are named Step/<model_name> and Infer/<model_name>.
+// RoiAlign/<layout> times RoIAlign's forward and backward alone at the box head's sizes (1,024
+// RoIs of 7 x 7 on a 2 x 256 x 128 x 128 map, the FPN's finest level at 512 px).
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -11,6 +13,8 @@
 #include <torch/csrc/autograd/profiler.h>
 #include <torch/torch.h>
 
+#include "models/cpu_allocator.h"
+#include "models/ops/roi_align.h"
 #include "models/registry.h"
 
 namespace {
@@ -78,15 +82,36 @@ void infer_bench(benchmark::State& state, const std::string& name) {
   d->detect(x, o, nullptr);
   for (auto _ : state) benchmark::DoNotOptimize(d->detect(x, o, nullptr).boxes);
 }
+void roi_align_bench(benchmark::State& state, bool channels_last) {
+  at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+  torch::manual_seed(0);
+  auto x = torch::randn({2, 256, 128, 128});
+  if (channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  x.requires_grad_(true);
+  // RoIs of 8 to 120 pixels anywhere in the 512 x 512 images, half on each.
+  auto xy = torch::rand({1024, 2}) * 400, wh = torch::rand({1024, 2}) * 112 + 8;
+  auto index = (torch::arange(1024) % 2).to(torch::kFloat).unsqueeze(1);
+  auto rois = torch::cat({index, xy, xy + wh}, 1);
+  auto g = torch::randn({1024, 256, 7, 7});
+  for (auto _ : state) {
+    x.mutable_grad() = torch::Tensor();
+    auto y = models::roi_align(x, rois, 0.25, 7, 7, 2, false);
+    y.backward(g);
+    benchmark::DoNotOptimize(x.grad().data_ptr());
+  }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
+  autodet::models::use_huge_page_allocator();  // as the autodet binary does (cli/main.cpp)
   for (const char* name : {"fasterrcnn_resnet50_fpn", "retinanet_resnet50_fpn", "fcos_resnet50_fpn"}) {
     benchmark::RegisterBenchmark((std::string("Step/") + name).c_str(), step_bench, std::string(name))
         ->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
     benchmark::RegisterBenchmark((std::string("Infer/") + name).c_str(), infer_bench, std::string(name))
         ->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
   }
+  benchmark::RegisterBenchmark("RoiAlign/nchw", roi_align_bench, false)->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark("RoiAlign/channels_last", roi_align_bench, true)->Unit(benchmark::kMillisecond)->UseRealTime();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

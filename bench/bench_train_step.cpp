@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include "models/cpu_allocator.h"
 #include "models/yolo/yolo_loss.h"
 #include "models/yolo/yolov5.h"
 #include "train/optimizer.h"
@@ -76,5 +77,8 @@ BENCHMARK(BM_TrainStep)
     ->ArgNames({"small", "bf16"})->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 
 }  // namespace
+
+// As the autodet binary does (cli/main.cpp), before any tensor exists.
+static const bool kHugePages = autodet::models::use_huge_page_allocator();
 
 BENCHMARK_MAIN();

@@ -6,6 +6,9 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/log.h"
+#ifdef AUTODET_HAVE_TORCH
+#include "models/cpu_allocator.h"
+#endif
 
 namespace autodet::cli {
 namespace {
@@ -35,6 +38,9 @@ void set_exit_code(int code) { g_exit_code = std::max(g_exit_code, code); }
 
 int main(int argc, char** argv) {
   using namespace autodet;
+#ifdef AUTODET_HAVE_TORCH
+  models::use_huge_page_allocator();  // before any tensor exists; inherited by every command
+#endif
   CLI::App app{"autodet: AutoML for image object detection (train, evaluate, predict, serve)"};
   app.set_version_flag("--version", "autodet 0.1.0");
   app.require_subcommand(1);

@@ -7,6 +7,7 @@
 #include <torch/version.h>
 
 #include "core/error.h"
+#include "models/cpu_allocator.h"
 
 namespace autodet {
 
@@ -32,8 +33,10 @@ torch::Device parse_device(const std::string& name) {
 }
 
 std::string torch_runtime_summary() {
-  return fmt::format("libtorch {}.{}.{}, {} intra-op threads, CUDA devices: {}", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR,
-                     TORCH_VERSION_PATCH, at::get_num_threads(), torch::cuda::is_available() ? torch::cuda::device_count() : 0);
+  return fmt::format("libtorch {}.{}.{}, {} intra-op threads, CUDA devices: {}, CPU tensors {}", TORCH_VERSION_MAJOR,
+                     TORCH_VERSION_MINOR, TORCH_VERSION_PATCH, at::get_num_threads(),
+                     torch::cuda::is_available() ? torch::cuda::device_count() : 0,
+                     models::huge_page_allocator_in_use() ? "on transparent huge pages" : "on ordinary pages");
 }
 
 }  // namespace autodet
