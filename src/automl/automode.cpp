@@ -128,7 +128,7 @@ class AutoModeSource : public TrialSource {
   std::optional<Proposal> next(const std::vector<PastTrial>& past, std::optional<double> remaining) override {
     cost_.calibrate(past);
     for (const auto& t : past)
-      if (t.meta.value("source", "") == "refit") return std::nullopt;  // the refit is the job's last trial
+      if (is_refit(t.meta)) return std::nullopt;  // the refit is the job's last trial
     // Once a trial has finished, the refit of the best one is kept room for, in time and in
     // max_trials, whenever it fits at all: nothing else starts unless it leaves that room.
     std::optional<Proposal> refit;
@@ -239,7 +239,7 @@ class AutoModeSource : public TrialSource {
     p.config.values["early_stopping"] = false;
     p.config.values["evaluation_frequency"] = epochs;
     p.config.values.erase("early_stopping_delay");
-    p.source = "refit";
+    p.source = kRefitSource;
     p.refit_of = best.id;
     const TrainingParams params = trial_params(spec_, p.config);
     const CostModel all = cost_.with_training_images(cost_.data().train_images + cost_.data().validation_images);
@@ -279,7 +279,7 @@ class AutoModeSource : public TrialSource {
     const sweep::SearchSpace space = sweep::parse_search_space(nlohmann::json::array({sub}), "AutoMode refinement");
     std::vector<sweep::Observation> history;
     for (const auto& t : past)
-      if (t.meta.value("source", "") != "refit" && in_space(space.subspaces[0], t.config))
+      if (!is_refit(t.meta) && in_space(space.subspaces[0], t.config))
         history.push_back({t.config, t.finished ? t.objective : std::nullopt});
     sweep::TpeOptions o;
     o.n_startup_trials = 0;  // the portfolio trials in the space are the start-up

@@ -255,7 +255,7 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     spec_params = spec.params;
     // AutoMode's last trial may refit the best configuration on the training and validation
     // images together (docs/automode.md): its evaluation then scores images it trained on.
-    const bool refit = config.value("source", "") == "refit";
+    const bool refit = is_refit(config);
     auto data = read_job_data(spec, job_seed(spec.params), nullptr, refit);
     leave_out_recorded_images(data, job.skipped_images, spec.training_data.given);
     TrainConfig cfg = to_train_config(spec.params);

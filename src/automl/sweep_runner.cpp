@@ -357,7 +357,7 @@ class Scheduler {
   std::optional<std::string> completed_refit_of(const std::string& trial) {
     for (const auto& t : rs_.list_trials(spec_.name)) {
       const auto meta = nlohmann::json::parse(t.config, nullptr, false);
-      if (!meta.is_object() || meta.value("source", "") != "refit" || meta.value("refit_of", "") != trial) continue;
+      if (!is_refit(meta) || meta.value("refit_of", "") != trial) continue;
       if (t.status == RunStatus::Completed) return t.id;
       if (t.status != RunStatus::Canceled && t.status != RunStatus::Terminated) continue;
       const std::string metrics = join_path(ws_.trial_dir(spec_.name, t.id), "model/metrics.json");

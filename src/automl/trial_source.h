@@ -26,6 +26,15 @@ struct PastTrial {
   double mean_epoch_seconds = 0;    // mean of its epochs' wall times (0 without epochs)
 };
 
+// The source AutoMode's refit is recorded with (docs/automode.md, section 4).
+inline constexpr char kRefitSource[] = "refit";
+
+// Whether a trial's stored config (PastTrial::meta, the run store's TrialRecord::config) is
+// AutoMode's refit.
+inline bool is_refit(const nlohmann::json& stored) {
+  return stored.is_object() && stored.value("source", "") == kRefitSource;
+}
+
 // A trial to run.
 struct Proposal {
   sweep::TrialConfig config;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "automl/trial_source.h"
 #include "cli/command.h"
 #include "cli/store_option.h"
 #include "core/error.h"
@@ -244,7 +245,7 @@ void show_job(const Args& a) {
     int epochs = 0;
     for (const auto& e : t["metric_epochs"]) epochs = std::max(epochs, e.empty() ? 0 : e.back().get<int>() + 1);  // epochs are numbered from 0
     const json& config = t["config"];
-    const bool refit = config.is_object() && config.value("source", "") == "refit";
+    const bool refit = is_refit(config);
     rows.push_back({t["id"], t["status"], refit ? "refit of " + config.value("refit_of", "?") : metric_text(t["best_metric"]),
                     t["best_epoch"].is_null() ? "-" : std::to_string(t["best_epoch"].get<int>() + 1),
                     std::to_string(epochs), duration_text(t["duration_seconds"]),
