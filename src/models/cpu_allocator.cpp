@@ -38,19 +38,19 @@ class HugePageAllocator final : public c10::Allocator {
 HugePageAllocator g_allocator;
 bool g_installed = false;
 
-bool kernel_allows_madvise() {
+}  // namespace
+
+bool kernel_allows_huge_pages() {
   std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string line;
   if (!std::getline(f, line)) return false;
   return line.find("[madvise]") != std::string::npos || line.find("[always]") != std::string::npos;
 }
 
-}  // namespace
-
 bool use_huge_page_allocator() {
   if (g_installed) return true;
   if (const char* v = std::getenv("AUTODET_HUGE_PAGES"); v && std::string(v) == "0") return false;
-  if (!kernel_allows_madvise()) return false;
+  if (!kernel_allows_huge_pages()) return false;
   // Tensors allocated before keep their deleter, which frees with std::free as this one does.
   c10::SetAllocator(c10::DeviceType::CPU, &g_allocator, /*priority=*/1);
   g_installed = c10::GetAllocator(c10::DeviceType::CPU) == &g_allocator;

@@ -10,6 +10,9 @@
 // or when AUTODET_HUGE_PAGES=0, libtorch's allocator stays.
 namespace autodet::models {
 
+// Whether the kernel's transparent_hugepage setting is "madvise" or "always".
+bool kernel_allows_huge_pages();
+
 // Installs the allocator for every CPU tensor allocated afterwards (call once, at start-up, before
 // tensors exist). Returns whether it was installed.
 bool use_huge_page_allocator();

@@ -34,17 +34,10 @@ long huge_kb_at(const void* address) {
   return -1;
 }
 
-bool kernel_offers_huge_pages() {
-  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
-  std::string line;
-  std::getline(f, line);
-  return line.find("[never]") == std::string::npos && !line.empty();
-}
-
 }  // namespace
 
 TEST(CpuAllocator, LargeTensorsLandOnHugePages) {
-  if (!kernel_offers_huge_pages()) GTEST_SKIP() << "transparent huge pages are off in this kernel (never)";
+  if (!models::kernel_allows_huge_pages()) GTEST_SKIP() << "transparent huge pages are off in this kernel (never)";
   const auto before = torch::ones({1000});
   ASSERT_TRUE(models::use_huge_page_allocator());
   EXPECT_TRUE(models::huge_page_allocator_in_use());
