@@ -1,6 +1,7 @@
 // `autodet weights list | import FILE [--arch NAME] | verify | remove NAME | pull NAME`: the cache
 // of published pretrained weights that `pretrained_weights: auto | coco | imagenet` starts from;
 // `weights package FILE --arch NAME --out DIR` turns an upstream checkpoint into a model package.
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -52,8 +53,10 @@ void list(const Args& a) {
     return;
   }
   log::out() << "weights folder: " << cache.folder() << "\n";
+  std::size_t width = 24;  // names line up however long the catalogue's longest is
+  for (const auto& e : entries) width = std::max(width, e.name.size());
   for (const auto& e : entries) {
-    log::out() << fmt::format("{:<24} {:<10} {:<9}", e.name, e.present ? "cached" : "-", e.present ? megabytes(e.size) : "");
+    log::out() << fmt::format("{:<{}} {:<10} {:<9}", e.name, width, e.present ? "cached" : "-", e.present ? megabytes(e.size) : "");
     if (e.present) log::out() << fmt::format(" sha256 {}  {}  added {}", e.sha256.empty() ? "(not hashed; run verify)" : e.sha256.substr(0, 16),
                                              e.licence, e.added.empty() ? "?" : e.added);
     else log::out() << " " << e.url;

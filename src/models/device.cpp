@@ -1,8 +1,10 @@
 #include "models/device.h"
 
+#include <algorithm>
+#include <thread>
+
 #include <fmt/format.h>
 
-#include <ATen/Parallel.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -33,8 +35,11 @@ torch::Device parse_device(const std::string& name) {
 }
 
 std::string torch_runtime_summary() {
-  return fmt::format("libtorch {}.{}.{}, {} intra-op threads, CUDA devices: {}, CPU tensors {}", TORCH_VERSION_MAJOR,
-                     TORCH_VERSION_MINOR, TORCH_VERSION_PATCH, at::get_num_threads(),
+  // Training sets its thread count when it starts (one per hardware thread unless told otherwise);
+  // at::get_num_threads() before that says only what this process has been given so far.
+  return fmt::format("libtorch {}.{}.{}, training on {} threads by default, CUDA devices: {}, CPU tensors {}",
+                     TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH,
+                     std::max(1u, std::thread::hardware_concurrency()),
                      torch::cuda::is_available() ? torch::cuda::device_count() : 0,
                      models::huge_page_allocator_in_use() ? "on transparent huge pages" : "on ordinary pages");
 }
