@@ -8,6 +8,14 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "core/process_restart.h"
+
+namespace {
+// Test processes run as `autodet` does, with OpenBLAS on the kernels this CPU supports
+// (core/process_restart.h). Before main(), so a restart keeps gtest's arguments.
+const bool kOpenBlasKernels = (autodet::restart_for_openblas_kernels(), true);
+}  // namespace
+
 namespace autodet::testing {
 
 TempDir::TempDir() {

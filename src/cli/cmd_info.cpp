@@ -1,6 +1,10 @@
 // `autodet info`: versions, threads and devices of this build.
+#include <cstdlib>
+#include <string>
+
 #include "cli/command.h"
 #include "core/log.h"
+#include "core/process_restart.h"
 #ifdef AUTODET_HAVE_TORCH
 #include "models/device.h"
 #endif
@@ -14,6 +18,8 @@ CommandRegistrar reg(90, [](CLI::App& root) {
     log::out() << "autodet 0.1.0\n";
 #ifdef AUTODET_HAVE_TORCH
     log::out() << torch_runtime_summary() << "\n";
+    if (const std::string core = openblas_core(); !core.empty())
+      log::out() << "OpenBLAS " << core << " kernels" << (std::getenv("OPENBLAS_CORETYPE") ? " (OPENBLAS_CORETYPE)" : "") << "\n";
 #else
     log::out() << "built without libtorch\n";
 #endif

@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/process_restart.h"
 #ifdef AUTODET_HAVE_TORCH
 #include "models/cpu_allocator.h"
 #endif
@@ -38,6 +39,7 @@ void set_exit_code(int code) { g_exit_code = std::max(g_exit_code, code); }
 
 int main(int argc, char** argv) {
   using namespace autodet;
+  restart_for_openblas_kernels();  // OpenBLAS reads its kernel choice only when it loads
 #ifdef AUTODET_HAVE_TORCH
   models::use_huge_page_allocator();  // before any tensor exists; inherited by every command
 #endif

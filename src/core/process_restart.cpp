@@ -1,7 +1,11 @@
 #include "core/process_restart.h"
 
+#include <dlfcn.h>
+
+#include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -30,6 +34,38 @@ void restart_with_env(const char* name, const char* value) {
   std::fflush(nullptr);
   ::execv("/proc/self/exe", argv.data());
   log::debug("could not restart with {}={}; going on without it", name, value);  // execv returned: it failed
+}
+
+std::string openblas_core() {
+  using CoreName = char* (*)();
+  const auto corename = reinterpret_cast<CoreName>(::dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  const char* name = corename ? corename() : nullptr;
+  return name ? name : "";
+}
+
+std::string openblas_coretype_upgrade() {
+  if (std::getenv("OPENBLAS_CORETYPE")) return "";
+  const std::string name = openblas_core();
+  if (name.empty()) return "";
+  // The cores whose kernels use no AVX2: what OpenBLAS falls back to on a model it does not know.
+  static constexpr std::array<const char*, 8> kOlder{"prescott", "core2", "penryn", "dunnington",
+                                                     "nehalem", "atom", "sandybridge", "katmai"};
+  bool older = false;
+  for (const char* o : kOlder) older = older || ::strcasecmp(name.c_str(), o) == 0;
+  if (!older) return "";
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vl"))
+    return "SKYLAKEX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "HASWELL";
+  return "";
+}
+
+void restart_for_openblas_kernels() {
+  const std::string core = openblas_coretype_upgrade();
+  if (core.empty()) return;
+  log::debug("OpenBLAS chose kernels older than this CPU's instructions; restarting with OPENBLAS_CORETYPE={}", core);
+  restart_with_env("OPENBLAS_CORETYPE", core.c_str());
 }
 
 }  // namespace autodet
