@@ -133,7 +133,7 @@ class AutoModeSource : public TrialSource {
     // max_trials, whenever it fits at all: nothing else starts unless it leaves that room.
     std::optional<Proposal> refit;
     if (const PastTrial* best = best_finished(past)) refit = refit_of(*best);
-    if (refit && remaining && *refit->estimated_minutes > *remaining) refit.reset();
+    if (refit && remaining && *refit->estimated_minutes > *remaining) refit = refit_cut_to_fit(*refit, *remaining);
     std::optional<double> left = remaining;
     if (refit && remaining) left = *remaining - *refit->estimated_minutes;
     const bool slot_besides_refit = !refit || int(past.size()) + 2 <= spec_.limits.max_trials;
@@ -247,6 +247,23 @@ class AutoModeSource : public TrialSource {
     p.cost_correction = all.correction();
     p.estimated_minutes = p.estimated_epoch_seconds * params.number_of_epochs / 60.0;
     return p;
+  }
+
+  // A refit that does not fit in full, cut to the epochs that do when it still sees as many images
+  // as the trial it refits saw up to its best epoch: with the validation images added each epoch
+  // has more steps, so (train + validation) x epochs >= train x best epochs. Otherwise none.
+  std::optional<Proposal> refit_cut_to_fit(const Proposal& full, double minutes) const {
+    if (spec_.param_where.count("number_of_epochs") || full.estimated_epoch_seconds <= 0) return std::nullopt;
+    const DataSize& d = cost_.data();
+    const int epochs = trial_params(spec_, full.config).number_of_epochs;
+    const int least = std::max(1, int(std::ceil(double(epochs) * d.train_images / double(d.train_images + d.validation_images))));
+    const int fit = std::min(epochs, int(std::floor(minutes * 60.0 / full.estimated_epoch_seconds)));
+    if (fit < least) return std::nullopt;
+    Proposal cut = full;
+    cut.config.values["number_of_epochs"] = fit;
+    cut.config.values["evaluation_frequency"] = fit;
+    cut.estimated_minutes = full.estimated_epoch_seconds * fit / 60.0;
+    return cut;
   }
 
   // TPE over a small space around the best finished trial; the trials that lie in it are its history.

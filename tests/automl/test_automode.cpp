@@ -312,12 +312,22 @@ TEST(AutoMode, TheRefitOfTheBestTrialIsKeptRoomForAndComesLast) {
   EXPECT_EQ(refit->config.values["number_of_epochs"], 10);
 
   // With a timeout: no refinement that would not leave the refit its minutes; the refit itself
-  // when it fits, else refinement as before.
+  // when it fits; short of that, the refit cut to the epochs that fit while it still sees as many
+  // images as the trial did (10 epochs of 128 images: at least 8 of 160); below that, refinement.
   const double refit_minutes = *refit->estimated_minutes;
   auto timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * 1.01);
   ASSERT_TRUE(timed);
   EXPECT_EQ(timed->source, "refit");
-  timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * 0.99);
+  for (const auto& [share, epochs] : {std::pair{0.99, 9}, std::pair{0.85, 8}}) {
+    timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * share);
+    ASSERT_TRUE(timed) << share;
+    EXPECT_EQ(timed->source, "refit");
+    EXPECT_EQ(timed->refit_of, "j_1");
+    EXPECT_EQ(timed->config.values["number_of_epochs"], epochs);
+    EXPECT_EQ(timed->config.values["evaluation_frequency"], epochs);
+    EXPECT_NEAR(*timed->estimated_minutes, refit_minutes * epochs / 10.0, 1e-9);
+  }
+  timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * 0.75);
   if (timed) EXPECT_EQ(timed->source, "refine");
   timed = make_automode_source(spec, cost, nano_only)->next({done, better}, refit_minutes * 20);
   ASSERT_TRUE(timed);
