@@ -182,7 +182,9 @@ void PostgresStore::create_job(const JobRecord& job) {
   std::lock_guard lock(impl_->mutex);
   const std::string operation = "create job '" + job.name + "'";
   const std::string t = impl_->now();
+  int attempts = 0;
   impl_->run(operation, [&](PgConnection& c) {
+    ++attempts;
     const PgResult r = c.exec(
         "INSERT INTO job (name, experiment_name, display_name, description, task, spec, tags, status, message, "
         "created_at, started_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) "
@@ -192,7 +194,9 @@ void PostgresStore::create_job(const JobRecord& job) {
         operation);
     if (r.affected() == 1) return 1;
     const PgResult e = c.exec("SELECT created_at FROM job WHERE name = $1", {job.name}, operation);
-    if (e.rows() > 0 && e.text(0, 0) == t) return 1;  // our own insert, retried after a lost connection
+    // Only a retry after a lost connection can meet its own insert (committed before the loss);
+    // on the first attempt a row of the same time is another create_job within the same millisecond.
+    if (attempts > 1 && e.rows() > 0 && e.text(0, 0) == t) return 1;
     throw ConflictError(impl_->where(), "cannot " + operation + ": a job with this name already exists (created " +
                                             (e.rows() ? e.text(0, 0) : std::string("?")) + "); choose another name");
   });
