@@ -204,13 +204,17 @@ class AutoModeSource : public TrialSource {
     return p;
   }
 
+  // How many of p's epochs fit in `minutes` (0 when its epoch time is unknown).
+  static int epochs_that_fit(const Proposal& p, double minutes) {
+    return p.estimated_epoch_seconds > 0 ? int(std::floor(minutes * 60.0 / p.estimated_epoch_seconds)) : 0;
+  }
+
   // The proposal with as many epochs as fit in `minutes`, when that is at least half of its own
   // and the job does not set number_of_epochs itself.
   std::optional<Proposal> cut_to_fit(const Proposal& p, double minutes) const {
-    if (spec_.param_where.count("number_of_epochs") || p.estimated_epoch_seconds <= 0)
-      return std::nullopt;
+    if (spec_.param_where.count("number_of_epochs")) return std::nullopt;
     const int full = trial_params(spec_, p.config).number_of_epochs;
-    const int fit = int(std::floor(minutes * 60.0 / p.estimated_epoch_seconds));
+    const int fit = epochs_that_fit(p, minutes);
     if (fit < 1 || 2 * fit < full) return std::nullopt;
     sweep::TrialConfig config = p.config;
     config.values["number_of_epochs"] = std::min(fit, full);
@@ -253,11 +257,11 @@ class AutoModeSource : public TrialSource {
   // as the trial it refits saw up to its best epoch: with the validation images added each epoch
   // has more steps, so (train + validation) x epochs >= train x best epochs. Otherwise none.
   std::optional<Proposal> refit_cut_to_fit(const Proposal& full, double minutes) const {
-    if (spec_.param_where.count("number_of_epochs") || full.estimated_epoch_seconds <= 0) return std::nullopt;
+    if (spec_.param_where.count("number_of_epochs")) return std::nullopt;
     const DataSize& d = cost_.data();
     const int epochs = trial_params(spec_, full.config).number_of_epochs;
     const int least = std::max(1, int(std::ceil(double(epochs) * d.train_images / double(d.train_images + d.validation_images))));
-    const int fit = std::min(epochs, int(std::floor(minutes * 60.0 / full.estimated_epoch_seconds)));
+    const int fit = std::min(epochs, epochs_that_fit(full, minutes));
     if (fit < least) return std::nullopt;
     Proposal cut = full;
     cut.config.values["number_of_epochs"] = fit;
