@@ -43,16 +43,17 @@ std::string openblas_core() {
   return name ? name : "";
 }
 
-std::string openblas_coretype_upgrade() {
-  if (std::getenv("OPENBLAS_CORETYPE")) return "";
-  const std::string name = openblas_core();
-  if (name.empty()) return "";
-  // The cores whose kernels use no AVX2: what OpenBLAS falls back to on a model it does not know.
+bool openblas_core_is_older(const std::string& name) {
   static constexpr std::array<const char*, 8> kOlder{"prescott", "core2", "penryn", "dunnington",
                                                      "nehalem", "atom", "sandybridge", "katmai"};
-  bool older = false;
-  for (const char* o : kOlder) older = older || ::strcasecmp(name.c_str(), o) == 0;
-  if (!older) return "";
+  for (const char* o : kOlder)
+    if (::strcasecmp(name.c_str(), o) == 0) return true;
+  return false;
+}
+
+std::string openblas_coretype_upgrade() {
+  if (std::getenv("OPENBLAS_CORETYPE")) return "";
+  if (!openblas_core_is_older(openblas_core())) return "";
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
       __builtin_cpu_supports("avx512vl"))

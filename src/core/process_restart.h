@@ -20,6 +20,10 @@ void restart_with_env(const char* name, const char* value);
 // the process or OPENBLAS_CORETYPE is set.
 std::string openblas_coretype_upgrade();
 
+// Whether OpenBLAS's core `name` ("Prescott", "SkylakeX", ...) is one whose kernels use no AVX2:
+// what it falls back to on a CPU model it does not know.
+bool openblas_core_is_older(const std::string& name);
+
 // The kernels OpenBLAS runs in this process ("SkylakeX", "Haswell", ...; "" without OpenBLAS).
 std::string openblas_core();
 
