@@ -106,7 +106,7 @@ CommandRegistrar reg(32, [](CLI::App& root) {
       ->check(CLI::IsMember({"jpg", "jpeg", "png"}));
   cmd->add_option("--set", args->settings,
                   "key=value: override an inference setting (img_size, box_score_thresh, nms_iou_thresh, "
-                  "box_detections_per_img, tile_grid_size, tile_overlap_ratio, tile_predictions_nms_thresh); repeatable");
+                  "box_detections_per_img, tile_grid_size, tile_overlap_ratio, tile_predictions_nms_thresh, test_time_augmentation); repeatable");
   cmd->add_option("--batch", args->batch, "Images per forward pass")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--device", args->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   args->data.add_to(*cmd);

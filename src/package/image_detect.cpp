@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "data/augment/letterbox.h"
+#include "package/test_time_augmentation.h"
 #include "package/tiling.h"
 
 namespace autodet {
@@ -43,12 +44,22 @@ std::vector<View> views_of(const std::vector<cv::Mat>& images, const InferenceSe
 }
 
 // Prepares views[first, first + n) into a (n, size, size, 3) RGB uint8 tensor, in parallel.
+// A copy mirrored left to right (the view shares its pixels with the caller's image).
+cv::Mat mirrored(const cv::Mat& m) {
+  cv::Mat out;
+  cv::flip(m, out, 1);
+  return out;
+}
+
+// flip: each view mirrored left to right first.
 torch::Tensor prepare_views(const std::vector<cv::Mat>& images, const std::vector<View>& views, std::size_t first,
-                            std::int64_t n, int size, models::Preprocess::Resize resize, std::vector<LetterboxInfo>& info) {
+                            std::int64_t n, int size, bool flip, models::Preprocess::Resize resize,
+                            std::vector<LetterboxInfo>& info) {
   if (resize == models::Preprocess::Resize::native) {
     // One view at its own size (n is 1): the network resizes it itself.
     const View& v = views[first];
-    const cv::Mat part = images[v.image](v.rect);
+    cv::Mat part = images[v.image](v.rect);
+    if (flip) part = mirrored(part);
     info.assign(1, LetterboxInfo{part.cols, part.rows, 1.0, 1.0, 0.0, 0.0});
     auto input = torch::empty({1, part.rows, part.cols, 3}, torch::kUInt8);
     cv::Mat dst(part.rows, part.cols, CV_8UC3, input.data_ptr<std::uint8_t>());
@@ -61,7 +72,8 @@ torch::Tensor prepare_views(const std::vector<cv::Mat>& images, const std::vecto
   at::parallel_for(0, n, 1, [&](std::int64_t b0, std::int64_t b1) {
     for (std::int64_t b = b0; b < b1; ++b) {
       const View& v = views[first + std::size_t(b)];
-      const cv::Mat part = images[v.image](v.rect);
+      cv::Mat part = images[v.image](v.rect);
+      if (flip) part = mirrored(part);
       cv::Mat boxed = resize == models::Preprocess::Resize::stretch ? stretch_to_square(part, size, &info[std::size_t(b)])
                                                                     : letterbox(part, size, &info[std::size_t(b)]);
       cv::Mat dst(size, size, CV_8UC3, base + b * std::int64_t(size) * size * 3);
@@ -97,36 +109,53 @@ std::vector<ImageDetections> detect_images(const DetectionModel& model, const st
   const models::Preprocess::Resize resize = model.resize;
 
   c10::InferenceMode inference;
-  std::vector<std::vector<TileDetection>> found(images.size());
+  // Boxes per view, in pixels of its image, from every pass.
+  std::vector<std::vector<Detection>> per_view(views.size());
+  const auto passes = augmented_passes(s.test_time_augmentation, s.img_size, resize != models::Preprocess::Resize::native);
   std::vector<LetterboxInfo> info;
   // Native-size inputs differ in size, so they go one at a time.
   const std::size_t batch = resize == models::Preprocess::Resize::native ? 1 : std::size_t(max_batch);
-  for (std::size_t first = 0; first < views.size(); first += batch) {
-    const auto n = std::int64_t(std::min(views.size() - first, batch));
-    auto input = prepare_views(images, views, first, n, s.img_size, resize, info);
-    // NHWC bytes viewed as NCHW: channels-last strides, the layout the convolutions run in.
-    auto x = input.to(device).permute({0, 3, 1, 2}).to(torch::kFloat).div_(255.0);
-    auto dets = model.detect(x, options);
-    if (stats) {
-      stats->passes += 1;
-      stats->inputs += n;
-    }
-    for (std::int64_t b = 0; b < n; ++b) {
-      const View& v = views[first + std::size_t(b)];
-      auto d = dets[std::size_t(b)].to(torch::kCPU).to(torch::kDouble).contiguous();
-      const double* p = d.data_ptr<double>();
-      for (std::int64_t k = 0; k < d.size(0); ++k, p += 6) {
-        const LabeledBox o = info[std::size_t(b)].to_original(LabeledBox{p[0], p[1], p[2], p[3], int(p[5])});
-        Detection det;
-        det.x0 = v.rect.x + std::clamp(o.x0, 0.0, double(v.rect.width));
-        det.x1 = v.rect.x + std::clamp(o.x1, 0.0, double(v.rect.width));
-        det.y0 = v.rect.y + std::clamp(o.y0, 0.0, double(v.rect.height));
-        det.y1 = v.rect.y + std::clamp(o.y1, 0.0, double(v.rect.height));
-        det.cls = o.cls;
-        det.score = p[4];
-        if (det.x1 > det.x0 && det.y1 > det.y0) found[v.image].push_back(TileDetection{det, v.tile});
+  for (const AugmentedPass& pass : passes) {
+    for (std::size_t first = 0; first < views.size(); first += batch) {
+      const auto n = std::int64_t(std::min(views.size() - first, batch));
+      auto input = prepare_views(images, views, first, n, pass.img_size, pass.flip, resize, info);
+      // NHWC bytes viewed as NCHW: channels-last strides, the layout the convolutions run in.
+      auto x = input.to(device).permute({0, 3, 1, 2}).to(torch::kFloat).div_(255.0);
+      auto dets = model.detect(x, options);
+      if (stats) {
+        stats->passes += 1;
+        stats->inputs += n;
+      }
+      for (std::int64_t b = 0; b < n; ++b) {
+        const View& v = views[first + std::size_t(b)];
+        auto d = dets[std::size_t(b)].to(torch::kCPU).to(torch::kDouble).contiguous();
+        const double* p = d.data_ptr<double>();
+        for (std::int64_t k = 0; k < d.size(0); ++k, p += 6) {
+          LabeledBox o = info[std::size_t(b)].to_original(LabeledBox{p[0], p[1], p[2], p[3], int(p[5])});
+          if (pass.flip) {  // back from the mirror: x -> width - x
+            const double x0 = o.x0;
+            o.x0 = v.rect.width - o.x1;
+            o.x1 = v.rect.width - x0;
+          }
+          Detection det;
+          det.x0 = v.rect.x + std::clamp(o.x0, 0.0, double(v.rect.width));
+          det.x1 = v.rect.x + std::clamp(o.x1, 0.0, double(v.rect.width));
+          det.y0 = v.rect.y + std::clamp(o.y0, 0.0, double(v.rect.height));
+          det.y1 = v.rect.y + std::clamp(o.y1, 0.0, double(v.rect.height));
+          det.cls = o.cls;
+          det.score = p[4];
+          if (det.x1 > det.x0 && det.y1 > det.y0) per_view[first + std::size_t(b)].push_back(det);
+        }
       }
     }
+  }
+  std::vector<std::vector<TileDetection>> found(images.size());
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    // With more than one pass, a view's boxes are fused first (weighted box fusion at the NMS IoU).
+    ImageDetections boxes = passes.size() > 1 ? fuse_boxes(std::move(per_view[i]), int(passes.size()), s.nms_iou_thresh)
+                                              : std::move(per_view[i]);
+    if (boxes.size() > std::size_t(s.box_detections_per_img)) boxes.resize(std::size_t(s.box_detections_per_img));
+    for (const Detection& d : boxes) found[views[i].image].push_back(TileDetection{d, views[i].tile});
   }
   std::vector<ImageDetections> out(images.size());
   for (std::size_t i = 0; i < images.size(); ++i) {

@@ -26,6 +26,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& key_table()
       {"tile_overlap_ratio", {}},
       {"tile_predictions_nms_thresh", {"tile_predictions_nms_threshold"}},
       {"model_size", {}},
+      {"test_time_augmentation", {"tta"}},
   };
   return t;
 }
@@ -107,6 +108,10 @@ void apply_one(InferenceSettings& s, const std::string& key, const json& v, cons
     if (!s.model_size.empty() && size != s.model_size)
       bad(key, "is fixed by the model's weights (" + s.model_size + "); it cannot be changed at inference");
     s.model_size = size;
+  } else if (key == "test_time_augmentation") {
+    const auto t = v.is_string() ? parse_test_time_augmentation(v.get<std::string>()) : std::nullopt;
+    if (!t) bad(key, "must be none, flip or multi_scale_flip, not " + v.dump());
+    s.test_time_augmentation = *t;
   }
 }
 
@@ -116,7 +121,7 @@ bool InferenceSettings::operator==(const InferenceSettings& o) const {
   return img_size == o.img_size && box_score_thresh == o.box_score_thresh && nms_iou_thresh == o.nms_iou_thresh &&
          box_detections_per_img == o.box_detections_per_img && tile_grid == o.tile_grid &&
          tile_overlap_ratio == o.tile_overlap_ratio && tile_predictions_nms_thresh == o.tile_predictions_nms_thresh &&
-         model_size == o.model_size;
+         model_size == o.model_size && test_time_augmentation == o.test_time_augmentation;
 }
 
 json InferenceSettings::to_json() const {
@@ -126,7 +131,8 @@ json InferenceSettings::to_json() const {
          {"box_detections_per_img", box_detections_per_img},
          {"tile_grid_size", tile_grid ? json(tile_grid->str()) : json(nullptr)},
          {"tile_overlap_ratio", tile_overlap_ratio},
-         {"tile_predictions_nms_thresh", tile_predictions_nms_thresh}};
+         {"tile_predictions_nms_thresh", tile_predictions_nms_thresh},
+         {"test_time_augmentation", to_string(test_time_augmentation)}};
   if (!model_size.empty()) j["model_size"] = model_size;
   return j;
 }
@@ -143,7 +149,7 @@ InferenceSettings apply_settings(const InferenceSettings& base, const json& valu
       if (!strict || other_family_key(key)) continue;
       bad(key, "unknown inference setting" + did_you_mean(key, known_setting_keys()) + " (known: img_size, "
                "box_score_thresh, nms_iou_thresh, box_detections_per_img, tile_grid_size, tile_overlap_ratio, "
-               "tile_predictions_nms_thresh)");
+               "tile_predictions_nms_thresh, test_time_augmentation)");
     }
     auto [it, inserted] = given.emplace(name, key);
     if (!inserted) bad(key, "given twice (as '" + it->second + "' and '" + key + "')");

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/tile_grid.h"
+#include "package/test_time_augmentation.h"
 
 namespace autodet {
 
@@ -22,6 +23,8 @@ struct InferenceSettings {
   double tile_overlap_ratio = 0.25;    // overlap of neighbouring tiles, [0, 1)
   double tile_predictions_nms_thresh = 0.25;  // IoU merging boxes of different tiles
   std::string model_size;              // fixed by the weights; informational
+  // Extra passes mirrored and at other sizes, fused with the plain one (package/test_time_augmentation.h).
+  TestTimeAugmentation test_time_augmentation = TestTimeAugmentation::none;
 
   bool operator==(const InferenceSettings& o) const;
   bool operator!=(const InferenceSettings& o) const { return !(*this == o); }
