@@ -63,6 +63,10 @@ TrainConfig to_train_config(const TrainingParams& p) {
   c.rcnn_augment = is_rcnn_like(model_family(p.model_name));  // R4.4 for torchvision's detectors
   c.log_validation_loss = p.log_validation_loss;
   c.log_training_metrics = p.log_training_metrics && !p.tile_grid_size;  // R8.9: off with tiling
+  c.test_time_augmentation = p.test_time_augmentation;
+  if (c.test_time_augmentation == "auto" && c.metric_type == "none")
+    throw UsageError("training_parameters.test_time_augmentation: auto chooses by the validation metric, which "
+                     "validation_metric_type none does not compute; use none, flip or multi_scale_flip");
   if (p.tile_grid_size) {
     InferenceSettings s;
     s.img_size = p.image_size;

@@ -116,6 +116,9 @@ std::vector<ParamInfo> build_table() {
       Row("precision", K::Enum, &TP::precision, "arithmetic: bf16 autocast on capable GPUs").extra()
           .runtime("").choices({"auto", "fp32", "bf16"}).alias("float32", "fp32").alias("bfloat16", "bf16"),
       Row("device", K::Device, &TP::device, "where to train").extra().runtime(""),
+      Row("test_time_augmentation", K::Enum, &TP::test_time_augmentation,
+          "mirrored and rescaled inference passes fused with the plain one; auto: chosen on validation")
+          .extra().runtime("").choices({"none", "flip", "multi_scale_flip", "auto"}),
   };
 }
 

@@ -258,6 +258,13 @@ RunJobResult run_trial(const std::string& id, const RunJobOptions& options) {
     const bool refit = is_refit(config);
     auto data = read_job_data(spec, job_seed(spec.params), nullptr, refit);
     leave_out_recorded_images(data, job.skipped_images, spec.training_data.given);
+    if (refit && spec.params.test_time_augmentation == "auto") {
+      // The refit has no held-out images to choose with: it takes what its trial chose on them.
+      const std::string settings = join_path(ws.trial_dir(job.name, config.value("refit_of", "")), "model/settings.json");
+      const auto chosen = fs_exists(settings) ? nlohmann::json::parse(read_file(settings), nullptr, false) : nlohmann::json();
+      spec.params.test_time_augmentation =
+          chosen.is_object() ? chosen.value("test_time_augmentation", std::string("none")) : std::string("none");
+    }
     TrainConfig cfg = to_train_config(spec.params);
     cfg.threads = options.threads;
     if (refit) {

@@ -89,6 +89,10 @@ struct TrainingParams {
   // autodet extensions
   std::string precision = "auto";              // auto | fp32 | bf16
   std::string device = "auto";                 // auto | cpu | cuda | cuda:N
+  // Inference passes the package runs (package/test_time_augmentation.h): none | flip |
+  // multi_scale_flip, or auto: the trial's best model is scored on the validation images with each
+  // and the package keeps the best (docs/training.md).
+  std::string test_time_augmentation = "none";
 
   // Job-level names of the parameters the user gave (YAML or --set); the rest follow model_name.
   std::set<std::string> explicitly_set;

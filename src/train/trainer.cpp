@@ -98,6 +98,42 @@ nlohmann::json started_from(const TrainConfig& cfg) {
   return {{"kind", "none"}};
 }
 
+// The model (the best epoch's weights) scored on the validation images with each kind of
+// test-time augmentation in `kinds`, through the same inference as `autodet predict`. Returns the
+// best kind (a cheaper one unless a dearer one scores higher) and every score.
+std::pair<std::string, nlohmann::json> score_test_time_augmentation(models::Detector& detector, const TrainConfig& cfg,
+                                                                    const std::vector<std::string>& kinds,
+                                                                    const Dataset& validation,
+                                                                    const std::vector<std::string>& classes,
+                                                                    const eval::EvalOptions& eo, bool by_coco_ap,
+                                                                    const torch::Device& device) {
+  InferenceSettings base;
+  if (cfg.validation_settings) {
+    base = *cfg.validation_settings;
+  } else {
+    base.img_size = cfg.image_size;
+    base.box_score_thresh = cfg.box_score_threshold;
+    base.nms_iou_thresh = cfg.nms_iou_threshold;
+    base.box_detections_per_img = cfg.max_detections;
+  }
+  nlohmann::json scores = nlohmann::json::object();
+  std::string chosen = "none";
+  double best = -1;
+  for (const std::string& name : kinds) {
+    InferenceSettings s = base;
+    s.test_time_augmentation = *parse_test_time_augmentation(name);
+    const ValidationResult vr = validate_images(detector, validation, classes, eo, s, device, cfg.validation_batch_size);
+    const double score = by_coco_ap ? (vr.report.coco ? std::max(0.0, vr.report.coco->stats[0]) : 0.0)
+                                    : vr.report.mean_average_precision.value_or(0.0);
+    scores[name] = score;
+    if (score > best) {
+      best = score;
+      chosen = name;
+    }
+  }
+  return {chosen, scores};
+}
+
 }  // namespace
 
 TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const Dataset& validation,
@@ -392,11 +428,27 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
                     {"tile_overlap_ratio", 0.25}, {"tile_predictions_nms_thresh", 0.25}};
     if (detector->model_size().empty()) pkg.settings.erase("model_size");  // a sizeless family
     for (const auto& [key, value] : cfg.package_settings.items()) pkg.settings[key] = value;
+    nlohmann::json tta_scores;
+    if (cfg.test_time_augmentation != "none" && !cfg.validation_in_training && cfg.metric_type != "none") {
+      const bool choose = cfg.test_time_augmentation == "auto";
+      const std::vector<std::string> kinds =
+          choose ? test_time_augmentation_names() : std::vector<std::string>{"none", cfg.test_time_augmentation};
+      auto [best_kind, scores] =
+          score_test_time_augmentation(*detector, cfg, kinds, validation, classes, eo, by_coco_ap, device);
+      const std::string kind = choose ? best_kind : cfg.test_time_augmentation;
+      pkg.settings["test_time_augmentation"] = kind;
+      tta_scores = {{"kind", kind}, {"chosen_on_validation", choose}, {"validation", scores}, {"score", result.score_name}};
+      log::info("test-time augmentation: {}{} (validation {}: {})", kind, choose ? ", chosen" : "", result.score_name,
+                scores.dump());
+    } else if (cfg.test_time_augmentation != "none" && cfg.test_time_augmentation != "auto") {
+      pkg.settings["test_time_augmentation"] = cfg.test_time_augmentation;
+    }
     pkg.per_label_metrics = per_label;
     pkg.metrics = {{"started_from", started_from(cfg)}, {"best_epoch", result.best_epoch}, {"epochs_run", result.epochs_run},
                    {"stopped_early", result.stopped_early}, {"metrics", best_metrics},
                    {"train_duration_seconds", elapsed_before + seconds_since(run_start)}};
     if (!per_label_train.empty()) pkg.metrics["per_label_metrics_train"] = per_label_train;
+    if (!tta_scores.is_null()) pkg.metrics["test_time_augmentation"] = tta_scores;
     for (const auto& [key, value] : cfg.package_metrics.items()) pkg.metrics[key] = value;
     result.package_dir = join_path(trial_dir, "model");
     write_model_package(result.package_dir, pkg, [&](const std::string& path) {

@@ -87,6 +87,12 @@ struct TrainConfig {
   std::optional<InferenceSettings> validation_settings;
   // Written over the package's default inference settings (settings.json): the tiling, say.
   nlohmann::json package_settings = nlohmann::json::object();
+  // The package's test-time augmentation (settings.json): "none", "flip" or "multi_scale_flip",
+  // or "auto". Epochs are validated without it (it would cost its passes every epoch); after
+  // training the best epoch's model is scored on the validation images without it and with the
+  // kind (auto: with each kind, and the best is kept, a cheaper one on a tie). The scores go to
+  // the package's metrics.
+  std::string test_time_augmentation = "none";
   // Added to the package's metrics (model.json): what a sweep knows of the run, e.g. a refit's source trial.
   nlohmann::json package_metrics = nlohmann::json::object();
 };

@@ -286,6 +286,26 @@ TEST(TrainingParamsValues, CocoApEpochChoiceNeedsValidationMetrics) {
   }
 }
 
+// Test-time augmentation reaches the trainer; epochs are validated without it (no tiled-style
+// validation settings), and auto, which chooses by the validation metric, needs one.
+TEST(TrainingParamsValues, TestTimeAugmentationReachesTheTrainer) {
+  TrainingParams p = default_params("yolov5");
+  p.pretrained_weights = "none";
+  EXPECT_EQ(p.test_time_augmentation, "none");
+  EXPECT_NE(error_of("test_time_augmentation", "rotate").find("one of: none, flip, multi_scale_flip, auto"),
+            std::string::npos);
+  set(p, "test_time_augmentation", "multi_scale_flip");
+  TrainConfig c = to_train_config(p);
+  EXPECT_EQ(c.test_time_augmentation, "multi_scale_flip");
+  EXPECT_FALSE(c.validation_settings);
+  set(p, "test_time_augmentation", "auto");
+  EXPECT_EQ(to_train_config(p).test_time_augmentation, "auto");
+  p.validation_metric_type = "none";
+  EXPECT_THROW(to_train_config(p), UsageError);
+  set(p, "test_time_augmentation", "flip");
+  EXPECT_EQ(to_train_config(p).test_time_augmentation, "flip");
+}
+
 TEST(TrainingParamsValues, UnknownNameSuggestsTheJobName) {
   EXPECT_NE(error_of("lerning_rate", "0.1").find("did you mean `learning_rate`?"), std::string::npos);
   EXPECT_NE(error_of("lr", "0.1").find("did you mean `learning_rate`?"), std::string::npos);

@@ -193,6 +193,47 @@ TEST(Trainer, TiledValidationScoresTheFullResolutionImagesAndShipsTheTiling) {
 
 }
 
+// Test-time augmentation after training: auto scores the best epoch's model on the validation
+// images with each kind and ships the best; a fixed kind is shipped and scored against none.
+TEST(Trainer, TestTimeAugmentationIsScoredOnTheValidationImagesAndShipped) {
+  TinyData d;
+  TempDir out;
+  TrainConfig c = tiny_config();
+  c.epochs = 2;
+  c.early_stopping = false;
+  c.box_score_threshold = 0.001;
+  c.metric_type = "coco";
+  c.best_epoch_metric = "coco_ap";
+  c.test_time_augmentation = "auto";
+  TrainResult r = train_detector(c, d.train, d.val, out.path(), false, {});
+  const ModelPackage pkg = read_model_package(r.package_dir);
+  const auto& tta = pkg.metrics["test_time_augmentation"];
+  ASSERT_TRUE(tta.is_object()) << pkg.metrics.dump();
+  const std::string chosen = pkg.settings["test_time_augmentation"];
+  EXPECT_EQ(tta["kind"], chosen);
+  EXPECT_EQ(tta["chosen_on_validation"], true);
+  double best = -1;
+  std::string expect;
+  for (const std::string name : {"none", "flip", "multi_scale_flip"}) {
+    ASSERT_TRUE(tta["validation"][name].is_number()) << name;
+    const double v = tta["validation"][name];
+    EXPECT_GE(v, 0);
+    if (v > best) best = v, expect = name;  // a dearer kind only when it scores higher
+  }
+  EXPECT_EQ(chosen, expect);
+  // The plain kind's score is the package's own validation figure at its best epoch.
+  EXPECT_NEAR(double(tta["validation"]["none"]), r.best_score, 0.02);
+
+  // A fixed kind: epochs validated as without it, the kind shipped whatever it scores.
+  TempDir out2;
+  c.test_time_augmentation = "flip";
+  const ModelPackage fixed = read_model_package(train_detector(c, d.train, d.val, out2.path(), false, {}).package_dir);
+  EXPECT_EQ(fixed.settings["test_time_augmentation"], "flip");
+  EXPECT_EQ(fixed.metrics["test_time_augmentation"]["kind"], "flip");
+  EXPECT_EQ(fixed.metrics["test_time_augmentation"]["chosen_on_validation"], false);
+  EXPECT_EQ(fixed.metrics["test_time_augmentation"]["validation"].size(), 2u);
+}
+
 // AutoMode's refit (validation images among the training images): scored once, at its last epoch,
 // as training metrics and with no evaluation record; stopped early, it keeps its last weights.
 TEST(Trainer, ARefitIsScoredOnceAsTrainingMetricsAndKeepsItsLastWeightsWhenCut) {
