@@ -98,6 +98,12 @@ nlohmann::json started_from(const TrainConfig& cfg) {
   return {{"kind", "none"}};
 }
 
+// What ranks a validation result: COCO AP@[.5:.95] (best_epoch_metric coco_ap) or the primary metric.
+double ranking_score(const ValidationResult& vr, bool by_coco_ap) {
+  return by_coco_ap ? (vr.report.coco ? std::max(0.0, vr.report.coco->stats[0]) : 0.0)
+                    : vr.report.mean_average_precision.value_or(0.0);
+}
+
 // The model (the best epoch's weights) scored on the validation images with each kind of
 // test-time augmentation in `kinds`, through the same inference as `autodet predict`. Returns the
 // best kind (a cheaper one unless a dearer one scores higher) and every score.
@@ -123,8 +129,7 @@ std::pair<std::string, nlohmann::json> score_test_time_augmentation(models::Dete
     InferenceSettings s = base;
     s.test_time_augmentation = *parse_test_time_augmentation(name);
     const ValidationResult vr = validate_images(detector, validation, classes, eo, s, device, cfg.validation_batch_size);
-    const double score = by_coco_ap ? (vr.report.coco ? std::max(0.0, vr.report.coco->stats[0]) : 0.0)
-                                    : vr.report.mean_average_precision.value_or(0.0);
+    const double score = ranking_score(vr, by_coco_ap);
     scores[name] = score;
     if (score > best) {
       best = score;
@@ -360,8 +365,7 @@ TrainResult train_detector(const TrainConfig& cfg, const Dataset& train, const D
       }
       summary.metrics["validation_seconds"] = vr.seconds;
       summary.evaluated = true;
-      const double score = by_coco_ap ? (vr.report.coco ? std::max(0.0, vr.report.coco->stats[0]) : 0.0)
-                                      : vr.report.mean_average_precision.value_or(0.0);
+      const double score = ranking_score(vr, by_coco_ap);
       summary.best = stopper.update(epoch, score, cfg.metric_type == "none");
       if (summary.best) {
         best_metrics = summary.metrics;
